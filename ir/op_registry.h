@@ -86,10 +86,16 @@ struct OpDef {
   FusionKind fusion = FusionKind::kOpaque;
 
   // How it executes: exactly one of these is set.
-  ScalarFn scalar = nullptr;   // elementwise ops
-  std::string_view kernel;     // a runtime library kernel (runtime/kernels.h)
-  bool structural = false;     // handled by each executor itself (constant,
-                               // control flow, call, variables, pure reshapes)
+  // - scalar: elementwise ops, defined once against ScalarBuilder.
+  // - kernel: a named runtime library function (matmul through Eigen,
+  //   counter-based random numbers, ...) that compiled code calls; the
+  //   interpreter has an implementation under the same name.
+  // - structural: each executor implements the op from its documented
+  //   semantics (constants, index-mapping ops such as transpose and slice,
+  //   reductions, control flow, calls, variables).
+  ScalarFn scalar = nullptr;
+  std::string_view kernel;
+  bool structural = false;
 
   // Differentiation: a rule, or an explicit mark that none exists.
   VjpFn vjp = nullptr;
