@@ -20,6 +20,15 @@ std::vector<std::string> Function::UsedVariables() const {
   return names;
 }
 
+std::string ToSymbolName(std::string_view name) {
+  std::string out = name.empty() ? "_" : std::string(name);
+  for (char& c : out) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    if (!ok) c = '_';
+  }
+  return out;
+}
+
 Function* Module::AddFunction(std::string name) {
   functions_.push_back(std::make_unique<Function>(std::move(name), this));
   return functions_.back().get();

@@ -81,6 +81,10 @@ class Module {
   std::vector<VariableDecl> variables_;
 };
 
+// A valid IR symbol (`[A-Za-z0-9_.]+`, docs/ir.md) made from any name:
+// other characters become '_', and an empty name becomes "_".
+std::string ToSymbolName(std::string_view name);
+
 // Calls `fn(op)` for every op in `region` and, recursively, in nested
 // regions, in program order (an op before the ops nested in it).
 template <typename Fn>

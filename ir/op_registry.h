@@ -2,7 +2,8 @@
 // family file (ir/ops/*.cc) as an OpDef: arity, attributes, shape/dtype
 // inference, fusion kind, how it executes (a scalar definition, a runtime
 // kernel, or structurally by the executor), and its gradient rule.
-// tests/ir/registry_test.cc walks every op and fails when a piece is missing.
+// tests/compiler/registry_test.cc walks every op and fails when a piece is
+// missing (and tests/ir/roundtrip_test.cc wants a .gir example of each).
 #pragma once
 
 #include <memory>

@@ -4,13 +4,18 @@
 #include <span>
 
 #include "absl/status/status.h"
+#include "ir/builder.h"
 #include "ir/op_registry.h"
 #include "ir/ops/infer_util.h"
+#include "ir/ops/vjp_util.h"
 
 namespace graphc::ir {
 namespace {
 
 using ops::DTypeClass;
+using ops::GradBuilder;
+using ops::Grads;
+using ops::ResultGrads;
 using ops::Types;
 using Args = std::span<const Scalar>;
 
@@ -63,79 +68,231 @@ OpDef Comparison(std::string_view name, std::string_view summary, ScalarFn fn) {
 
 void RegisterElementwiseOps(OpRegistry& r) {
   // ---- arithmetic ----
-  r.Register(Binary("add", "x + y", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Add(x[0], x[1]); }));
+  // Gradients: a broadcast operand gets the gradient summed back to its shape
+  // (SumTo). Integer ops have no gradient (GradBuilder is then inactive).
+  {
+    OpDef def = Binary("add", "x + y", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Add(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.SumTo(e.g(), op.operand(0)), e.SumTo(e.g(), op.operand(1))});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("sub", "x - y", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Sub(x[0], x[1]); }));
+  {
+    OpDef def = Binary("sub", "x - y", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Sub(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.SumTo(e.g(), op.operand(0)), e.SumTo(e.Neg(e.g()), op.operand(1))});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("mul", "x * y", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Mul(x[0], x[1]); }));
+  {
+    OpDef def = Binary("mul", "x * y", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Mul(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *x = op.operand(0), *y = op.operand(1);
+      return e.Done({e.SumTo(e.Mul(g, y), x), e.SumTo(e.Mul(g, x), y)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("div", "x / y (integers: rounds toward zero, x/0 = 0)", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Div(x[0], x[1]); }));
+  {
+    OpDef def = Binary("div", "x / y (integers: rounds toward zero, x/0 = 0)", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Div(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *x = op.operand(0), *y = op.operand(1), *out = op.result();
+      // d(x/y)/dy = -x/y^2 = -out/y.
+      return e.Done({e.SumTo(e.Div(g, y), x), e.SumTo(e.Neg(e.Div(e.Mul(g, out), y)), y)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("pow", "x ** y", DTypeClass::kFloat,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) {
-                      return b.Binary(ScalarBinary::kPow, x[0], x[1]);
-                    }));
+  {
+    OpDef def = Binary("pow", "x ** y", DTypeClass::kFloat,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) {
+                         return b.Binary(ScalarBinary::kPow, x[0], x[1]);
+                       });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *x = op.operand(0), *y = op.operand(1), *out = op.result();
+      Value* x_pow = e.Emit("pow", {x, e.Sub(y, e.Const(1.0, y))});
+      Value* dx = e.Mul(e.Mul(g, y), x_pow);
+      // dy = out * log(x) only where x > 0; elsewhere 0, as TensorFlow does, so
+      // that pow(x, 2) with a negative x does not give y a NaN gradient.
+      Value* positive = e.Emit("gt", {x, e.Const(0.0, x)});
+      Value* log_x = e.Where(positive, e.Emit("log", {x}));
+      return e.Done({e.SumTo(dx, x), e.SumTo(e.Mul(e.Mul(g, out), log_x), y)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("maximum", "max(x, y), NaN-propagating", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Max(x[0], x[1]); }));
+  {
+    OpDef def = Binary("maximum", "max(x, y), NaN-propagating", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Max(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *x = op.operand(0), *y = op.operand(1);
+      // Ties go to x.
+      return e.Done({e.SumTo(e.Where(e.Emit("ge", {x, y}), g), x),
+                     e.SumTo(e.Where(e.Emit("lt", {x, y}), g), y)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Binary("minimum", "min(x, y), NaN-propagating", DTypeClass::kNumeric,
-                    [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Min(x[0], x[1]); }));
+  {
+    OpDef def = Binary("minimum", "min(x, y), NaN-propagating", DTypeClass::kNumeric,
+                       [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Min(x[0], x[1]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *x = op.operand(0), *y = op.operand(1);
+      // Ties go to x.
+      return e.Done({e.SumTo(e.Where(e.Emit("le", {x, y}), g), x),
+                     e.SumTo(e.Where(e.Emit("gt", {x, y}), g), y)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("neg", "-x", DTypeClass::kNumeric,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Neg(x[0]); }));
+  {
+    OpDef def = Unary("neg", "-x", DTypeClass::kNumeric,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Neg(x[0]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Neg(e.g())});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("abs", "|x|", DTypeClass::kNumeric,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kAbs, x[0]);
-                   }));
+  {
+    OpDef def = Unary("abs", "|x|", DTypeClass::kNumeric,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kAbs, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Mul(e.g(), e.Emit("sign", {op.operand(0)}))});  // 0 at x = 0
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("sign", "-1, 0 or 1 (NaN stays NaN)", DTypeClass::kNumeric,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kSign, x[0]);
-                   }));
+  {
+    OpDef def = Unary("sign", "-1, 0 or 1 (NaN stays NaN)", DTypeClass::kNumeric,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kSign, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      // Piecewise constant: zero wherever it is defined.
+      return e.Done({e.Emit("fill_like", {op.operand(0)}, {{"value", 0.0}})});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("square", "x * x", DTypeClass::kNumeric,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Mul(x[0], x[0]); }));
+  {
+    OpDef def = Unary("square", "x * x", DTypeClass::kNumeric,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Mul(x[0], x[0]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Mul(e.Scale(e.g(), 2.0), op.operand(0))});
+    };
+    r.Register(std::move(def));
+  }
 
   // ---- math functions (floating point only) ----
-  r.Register(Unary("sqrt", "square root", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kSqrt, x[0]);
-                   }));
+  {
+    OpDef def = Unary("sqrt", "square root", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kSqrt, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Div(e.Scale(e.g(), 0.5), op.result())});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("rsqrt", "1 / sqrt(x)", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kRsqrt, x[0]);
-                   }));
+  {
+    OpDef def = Unary("rsqrt", "1 / sqrt(x)", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kRsqrt, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* out = op.result();  // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 out^3
+      Value* cube = e.Mul(e.Mul(out, out), out);
+      return e.Done({e.Mul(e.Scale(e.g(), -0.5), cube)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("exp", "e ** x", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Exp(x[0]); }));
+  {
+    OpDef def = Unary("exp", "e ** x", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) { return b.Exp(x[0]); });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Mul(e.g(), op.result())});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("log", "natural logarithm", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kLog, x[0]);
-                   }));
+  {
+    OpDef def = Unary("log", "natural logarithm", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kLog, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Div(e.g(), op.operand(0))});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("tanh", "hyperbolic tangent", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Unary(ScalarUnary::kTanh, x[0]);
-                   }));
+  {
+    OpDef def = Unary("tanh", "hyperbolic tangent", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Unary(ScalarUnary::kTanh, x[0]);
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* out = op.result();
+      Value* square = e.Mul(out, out);
+      return e.Done({e.Mul(e.g(), e.Sub(e.Const(1.0, out), square))});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("sigmoid", "1 / (1 + exp(-x))", DTypeClass::kFloat,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     Scalar one = b.ConstantLike(1.0, x[0]);
-                     return b.Div(one, b.Add(one, b.Exp(b.Neg(x[0]))));
-                   }));
+  {
+    OpDef def = Unary("sigmoid", "1 / (1 + exp(-x))", DTypeClass::kFloat,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        Scalar one = b.ConstantLike(1.0, x[0]);
+                        return b.Div(one, b.Add(one, b.Exp(b.Neg(x[0]))));
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* out = op.result();
+      Value* one_minus_out = e.Sub(e.Const(1.0, out), out);
+      return e.Done({e.Mul(e.Mul(e.g(), out), one_minus_out)});
+    };
+    r.Register(std::move(def));
+  }
 
-  r.Register(Unary("relu", "max(x, 0)", DTypeClass::kNumeric,
-                   [](ScalarBuilder& b, Args x, const AttrMap&) {
-                     return b.Max(x[0], b.ConstantLike(0.0, x[0]));
-                   }));
+  {
+    OpDef def = Unary("relu", "max(x, 0)", DTypeClass::kNumeric,
+                      [](ScalarBuilder& b, Args x, const AttrMap&) {
+                        return b.Max(x[0], b.ConstantLike(0.0, x[0]));
+                      });
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* x = op.operand(0);
+      return e.Done({e.Where(e.Emit("gt", {x, e.Const(0.0, x)}), e.g())});  // 0 at x = 0
+    };
+    r.Register(std::move(def));
+  }
 
   // ---- comparisons: numeric operands, bool result ----
   r.Register(Comparison("eq", "x == y", [](ScalarBuilder& b, Args x, const AttrMap&) {
@@ -209,6 +366,12 @@ void RegisterElementwiseOps(OpRegistry& r) {
     def.scalar = [](ScalarBuilder& b, Args x, const AttrMap&) {
       return b.Select(x[0], x[1], x[2]);
     };
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *c = op.operand(0);
+      return e.Done({nullptr, e.SumTo(e.Where(c, g), op.operand(1)),
+                     e.SumTo(e.Select(c, e.Const(0.0, g), g), op.operand(2))});
+    };
     r.Register(std::move(def));
   }
 
@@ -225,6 +388,12 @@ void RegisterElementwiseOps(OpRegistry& r) {
     };
     def.scalar = [](ScalarBuilder& b, Args x, const AttrMap& attrs) {
       return b.Cast(x[0], std::get<DType>(attrs.find("dtype")->second));
+    };
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      // Only float -> float carries a gradient (back in x's precision).
+      const DType from = op.operand(0)->dtype();
+      return e.Done({IsFloat(from) ? e.Cast(e.g(), from) : nullptr});
     };
     r.Register(std::move(def));
   }

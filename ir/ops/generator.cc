@@ -92,6 +92,7 @@ void RegisterGeneratorOps(OpRegistry& r) {
     };
     def.fusion = FusionKind::kElementwise;
     def.structural = true;
+    def.not_differentiable = true;  // no operands
     r.Register(std::move(def));
   }
 
@@ -134,6 +135,7 @@ void RegisterGeneratorOps(OpRegistry& r) {
     };
     def.fusion = FusionKind::kInjective;
     def.structural = true;
+    def.not_differentiable = true;  // no operands
     r.Register(std::move(def));
   }
 

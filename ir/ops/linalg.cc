@@ -3,14 +3,19 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "ir/builder.h"
 #include "ir/op_registry.h"
 #include "ir/ops/infer_util.h"
+#include "ir/ops/vjp_util.h"
 #include "ir/str_cat.h"
 
 namespace graphc::ir {
 namespace {
 
 using ops::DTypeClass;
+using ops::GradBuilder;
+using ops::Grads;
+using ops::ResultGrads;
 using ops::Types;
 
 // [..., M, K] x [..., K, N] -> [broadcast(...), M, N], after the optional
@@ -72,6 +77,22 @@ void RegisterLinalgOps(OpRegistry& r) {
     def.infer = InferMatmul;
     def.fusion = FusionKind::kOpaque;
     def.kernel = "matmul";
+    // With a' = op(a), b' = op(b) (op: the optional transpose), da' = g b'^T
+    // and db' = a'^T g; transposing back where a flag is set gives the four
+    // cases, each one matmul with transpose flags (no transpose ops).
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *a = op.operand(0), *bm = op.operand(1);
+      const bool ta = op.attr<bool>("transpose_a"), tb = op.attr<bool>("transpose_b");
+      Value* da = ta ? e.MatMul(bm, g, tb, true) : e.MatMul(g, bm, false, !tb);
+      Value* db = tb ? e.MatMul(g, a, true, ta) : e.MatMul(a, g, !ta, false);
+      // Batch dims that were broadcast are summed; plain matrices only need
+      // a `?` restored where the other operand pinned a dim.
+      if (op.result()->shape().rank() == 2) {
+        return e.Done({e.MatchType(da, a), e.MatchType(db, bm)});
+      }
+      return e.Done({e.SumTo(da, a), e.SumTo(db, bm)});
+    };
     r.Register(std::move(def));
   }
 
@@ -85,6 +106,12 @@ void RegisterLinalgOps(OpRegistry& r) {
     def.infer = InferSoftmax;
     def.fusion = FusionKind::kReduction;
     def.structural = true;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *g = e.g(), *out = op.result();
+      Value* dot = e.ReduceSum(e.Mul(g, out), {op.attr<int64_t>("axis")}, true);
+      return e.Done({e.Mul(out, e.Sub(g, dot))});  // out * (g - sum(g * out))
+    };
     r.Register(std::move(def));
   }
 
@@ -98,6 +125,12 @@ void RegisterLinalgOps(OpRegistry& r) {
     def.infer = InferSoftmax;
     def.fusion = FusionKind::kReduction;
     def.structural = true;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* g = e.g();
+      Value* sum = e.ReduceSum(g, {op.attr<int64_t>("axis")}, true);
+      return e.Done({e.Sub(g, e.Mul(e.Emit("exp", {op.result()}), sum))});  // g - softmax * sum(g)
+    };
     r.Register(std::move(def));
   }
 }

@@ -1,21 +1,30 @@
 // Shape ops: ops that move elements without computing new values (reshape,
-// transpose, broadcasts, slices, gather, concat). All are structural: each
-// executor implements the index mapping documented in docs/ops/shape.md.
+// transpose, broadcasts, slices, gather, concat), plus the transposes of
+// slices and gather that gradients use (scatter_add also sums). All are
+// structural: each executor implements the index mapping documented in
+// docs/ir.md.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_join.h"
+#include "ir/builder.h"
 #include "ir/op_registry.h"
 #include "ir/ops/infer_util.h"
+#include "ir/ops/vjp_util.h"
 #include "ir/str_cat.h"
 
 namespace graphc::ir {
 namespace {
 
 using ops::DTypeClass;
+using ops::GradBuilder;
+using ops::Grads;
+using ops::ResultGrads;
 using ops::Types;
 using Ints = std::vector<int64_t>;
 
@@ -304,6 +313,124 @@ Types InferConcat(const InferContext& c) {
   return One(first.dtype, std::move(dims));
 }
 
+// reshape_like(x, like): x's elements with like's dims.
+Types InferReshapeLike(const InferContext& c) {
+  const TensorType& x = c.operand(0);
+  const Shape& like = c.operand(1).shape;
+  const std::optional<int64_t> n = x.shape.num_elements(), m = like.num_elements();
+  if (n.has_value() && m.has_value() && *n != *m) {
+    return absl::InvalidArgumentError(StrCat("cannot reshape ", x.shape.ToString(), " (", *n,
+                                             " elements) to the shape of `like` ",
+                                             like.ToString(), " (", *m, " elements)"));
+  }
+  return std::vector<TensorType>{TensorType{x.dtype, like}};
+}
+
+// True if `a` and `b` have one rank and equal dims wherever both are static.
+bool ShapesMayMatch(const Shape& a, const Shape& b) {
+  if (a.rank() != b.rank()) return false;
+  for (int64_t i = 0; i < a.rank(); ++i) {
+    if (a.dim(i) != kDynamic && b.dim(i) != kDynamic && a.dim(i) != b.dim(i)) return false;
+  }
+  return true;
+}
+
+// strided_slice_grad(g, like): like's shape, g's dtype; g must have the shape
+// strided_slice(like) has with the same attributes.
+Types InferStridedSliceGrad(const InferContext& c) {
+  const TensorType& g = c.operand(0);
+  const TensorType& like = c.operand(1);
+  const InferContext slice{c.op_name, std::span<const TensorType>(&like, 1), c.attrs, c.regions,
+                           c.module};
+  Types sliced = InferStridedSlice(slice);
+  if (!sliced.ok()) return sliced.status();
+  const Shape& want = (*sliced)[0].shape;
+  if (!ShapesMayMatch(g.shape, want)) {
+    return absl::InvalidArgumentError(StrCat("g has shape ", g.shape.ToString(), " but slicing ",
+                                             like.shape.ToString(), " gives ", want.ToString()));
+  }
+  return One(g.dtype, like.shape.dims());
+}
+
+// scatter_add(like, indices, updates): like's type; updates are shaped like
+// gather(like, indices) with the same axis.
+Types InferScatterAdd(const InferContext& c) {
+  const TensorType& like = c.operand(0);
+  const TensorType& indices = c.operand(1);
+  const TensorType& updates = c.operand(2);
+  if (absl::Status s = ops::CheckDType(like, DTypeClass::kNumeric); !s.ok()) return s;
+  if (!IsInteger(indices.dtype)) {
+    return absl::InvalidArgumentError(
+        StrCat("indices must be integer, got ", DTypeName(indices.dtype)));
+  }
+  if (updates.dtype != like.dtype) {
+    return absl::InvalidArgumentError(StrCat("updates are ", DTypeName(updates.dtype),
+                                             " but `like` is ", DTypeName(like.dtype),
+                                             " (cast one of them first)"));
+  }
+  absl::StatusOr<int64_t> axis = NormalizeAxis(c.attr<int64_t>("axis"), like.shape.rank());
+  if (!axis.ok()) return axis.status();
+  const Ints& p = like.shape.dims();
+  Ints want(p.begin(), p.begin() + *axis);
+  want.insert(want.end(), indices.shape.dims().begin(), indices.shape.dims().end());
+  want.insert(want.end(), p.begin() + *axis + 1, p.end());
+  if (!ShapesMayMatch(updates.shape, Shape(want))) {
+    return absl::InvalidArgumentError(
+        StrCat("updates have shape ", updates.shape.ToString(), ", expected ",
+               Shape(want).ToString(), " (like[:axis] + indices.shape + like[axis+1:], axis ",
+               *axis, ")"));
+  }
+  return std::vector<TensorType>{like};
+}
+
+// The attributes of strided_slice and strided_slice_grad.
+std::vector<AttrSpec> SliceAttrs() {
+  return {{"begin", AttrKind::kInts, std::nullopt},
+          {"end", AttrKind::kInts, std::nullopt},
+          {"strides", AttrKind::kInts, std::nullopt},
+          {"begin_mask", AttrKind::kInt, int64_t{0}},
+          {"end_mask", AttrKind::kInt, int64_t{0}},
+          {"shrink_axis_mask", AttrKind::kInt, int64_t{0}}};
+}
+
+// The gradient of concat: one slice of g per operand, at static offsets
+// along the axis (the other dims are taken whole through the masks).
+Grads ConcatVjp(Builder& b, const Op& op, ResultGrads rg) {
+  GradBuilder e(b, op, rg);
+  const int64_t rank = op.result()->shape().rank();
+  const int64_t raw_axis = op.attr<int64_t>("axis");
+  const int64_t axis = raw_axis < 0 ? raw_axis + rank : raw_axis;  // verified in range
+  // Checked before anything is emitted, so a failed rule leaves no ops behind.
+  for (int i = 0; i < op.num_operands(); ++i) {
+    if (op.operand(i)->shape().dim(axis) == kDynamic) {
+      e.Fail(absl::UnimplementedError(StrCat(
+          "concat: gradient along a dynamic axis is not supported (operand ", i, " is ",
+          op.operand(i)->type().ToString(), ", axis ", axis, ")")));
+    }
+  }
+  if (rank >= 63) e.Fail(absl::UnimplementedError("concat: no gradient for rank >= 63"));
+  const int64_t others = rank >= 63 ? 0 : ((int64_t{1} << rank) - 1) & ~(int64_t{1} << axis);
+  std::vector<Value*> grads;
+  int64_t offset = 0;
+  for (Value* x : op.operands()) {
+    Ints begin(static_cast<size_t>(rank), 0), end(static_cast<size_t>(rank), 0);
+    begin[static_cast<size_t>(axis)] = offset;
+    offset += x->shape().dim(axis);
+    end[static_cast<size_t>(axis)] = offset;
+    Value* slice = e.Emit("strided_slice", {e.g()},
+                          {{"begin", begin}, {"end", end}, {"strides", Ints(begin.size(), 1)},
+                           {"begin_mask", others}, {"end_mask", others}});
+    grads.push_back(e.MatchType(slice, x));
+  }
+  return e.Done(std::move(grads));
+}
+
+// reshape, expand_dims, squeeze: the same elements back in x's shape.
+Grads ReshapeBackVjp(Builder& b, const Op& op, ResultGrads rg) {
+  GradBuilder e(b, op, rg);
+  return e.Done({e.Emit("reshape_like", {e.g(), op.operand(0)})});
+}
+
 // A structural shape op with one operand.
 OpDef ShapeOp(std::string_view name, std::string_view summary, std::vector<AttrSpec> attrs,
               InferFn infer, FusionKind fusion = FusionKind::kInjective) {
@@ -325,6 +452,7 @@ void RegisterShapeOps(OpRegistry& r) {
   {
     OpDef def = ShapeOp("reshape", "the elements of x in row-major order, with dims `shape`",
                         {{"shape", AttrKind::kInts, std::nullopt}}, InferReshape);
+    def.vjp = ReshapeBackVjp;
     r.Register(std::move(def));
   }
 
@@ -332,6 +460,15 @@ void RegisterShapeOps(OpRegistry& r) {
   {
     OpDef def = ShapeOp("transpose", "permutes the dims of x (`perm`; empty reverses them)",
                         {{"perm", AttrKind::kInts, Ints{}}}, InferTranspose);
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      const Ints& perm = op.attr<Ints>("perm");
+      Ints inverse(perm.size());  // an empty perm (reverse) is its own inverse
+      for (size_t i = 0; i < perm.size(); ++i) {
+        inverse[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
+      }
+      return e.Done({e.Emit("transpose", {e.g()}, {{"perm", inverse}})});
+    };
     r.Register(std::move(def));
   }
 
@@ -340,6 +477,10 @@ void RegisterShapeOps(OpRegistry& r) {
     OpDef def = ShapeOp("broadcast_to", "broadcasts x to the static shape `shape`",
                         {{"shape", AttrKind::kInts, std::nullopt}}, InferBroadcastTo,
                         FusionKind::kBroadcast);
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.SumTo(e.g(), op.operand(0))});
+    };
     r.Register(std::move(def));
   }
 
@@ -348,6 +489,10 @@ void RegisterShapeOps(OpRegistry& r) {
     OpDef def = ShapeOp("broadcast_like", "broadcasts x to the shape of `like` (dtype of x)", {},
                         InferBroadcastLike, FusionKind::kBroadcast);
     def.num_operands = 2;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.SumTo(e.g(), op.operand(0)), nullptr});
+    };
     r.Register(std::move(def));
   }
 
@@ -355,6 +500,7 @@ void RegisterShapeOps(OpRegistry& r) {
   {
     OpDef def = ShapeOp("expand_dims", "inserts a dim of size 1 at `axis`",
                         {{"axis", AttrKind::kInt, std::nullopt}}, InferExpandDims);
+    def.vjp = ReshapeBackVjp;
     r.Register(std::move(def));
   }
 
@@ -362,19 +508,18 @@ void RegisterShapeOps(OpRegistry& r) {
   {
     OpDef def = ShapeOp("squeeze", "removes size-1 dims (`axes`, or all static ones)",
                         {{"axes", AttrKind::kInts, Ints{}}}, InferSqueeze);
+    def.vjp = ReshapeBackVjp;
     r.Register(std::move(def));
   }
 
   // ---- strided_slice: tf.strided_slice without ellipsis/new-axis masks ----
   {
     OpDef def = ShapeOp("strided_slice", "x[begin:end:strides] per dim, TensorFlow-style masks",
-                        {{"begin", AttrKind::kInts, std::nullopt},
-                         {"end", AttrKind::kInts, std::nullopt},
-                         {"strides", AttrKind::kInts, std::nullopt},
-                         {"begin_mask", AttrKind::kInt, int64_t{0}},
-                         {"end_mask", AttrKind::kInt, int64_t{0}},
-                         {"shrink_axis_mask", AttrKind::kInt, int64_t{0}}},
-                        InferStridedSlice);
+                        SliceAttrs(), InferStridedSlice);
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Emit("strided_slice_grad", {e.g(), op.operand(0)}, op.attrs())});
+    };
     r.Register(std::move(def));
   }
 
@@ -383,6 +528,12 @@ void RegisterShapeOps(OpRegistry& r) {
     OpDef def = ShapeOp("gather", "params[..., indices, ...] along `axis` (tf.gather)",
                         {{"axis", AttrKind::kInt, int64_t{0}}}, InferGather);
     def.num_operands = 2;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value *params = op.operand(0), *indices = op.operand(1);
+      const AttrMap axis = {{"axis", op.attr<int64_t>("axis")}};
+      return e.Done({e.Emit("scatter_add", {params, indices, e.g()}, axis), nullptr});
+    };
     r.Register(std::move(def));
   }
 
@@ -392,6 +543,51 @@ void RegisterShapeOps(OpRegistry& r) {
                         {{"axis", AttrKind::kInt, std::nullopt}}, InferConcat);
     def.num_operands = OpDef::kVariadic;
     def.min_operands = 1;
+    def.vjp = ConcatVjp;
+    r.Register(std::move(def));
+  }
+
+  // ---- ops that gradients are built from ----
+  // reshape_like: reshape to another value's (possibly dynamic) shape.
+  {
+    OpDef def = ShapeOp("reshape_like", "the elements of x in row-major order, with like's dims",
+                        {}, InferReshapeLike);
+    def.num_operands = 2;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      return e.Done({e.Emit("reshape_like", {e.g(), op.operand(0)}), nullptr});
+    };
+    r.Register(std::move(def));
+  }
+
+  // strided_slice_grad: the transpose of strided_slice (zeros elsewhere).
+  {
+    OpDef def = ShapeOp("strided_slice_grad",
+                        "zeros shaped like `like`, with g where strided_slice(like) reads",
+                        SliceAttrs(), InferStridedSliceGrad);
+    def.num_operands = 2;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      Value* values = op.operand(0);  // what the forward op wrote into the zeros
+      return e.Done({e.MatchType(e.Emit("strided_slice", {e.g()}, op.attrs()), values), nullptr});
+    };
+    r.Register(std::move(def));
+  }
+
+  // scatter_add: the transpose of gather. Several updates may add into one
+  // element, so it is not injective: it gets its own fusion group.
+  {
+    OpDef def = ShapeOp("scatter_add",
+                        "zeros shaped like `like`, plus updates added at indices along `axis`",
+                        {{"axis", AttrKind::kInt, int64_t{0}}}, InferScatterAdd,
+                        FusionKind::kOpaque);
+    def.num_operands = 3;
+    def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
+      GradBuilder e(b, op, rg);
+      const AttrMap axis = {{"axis", op.attr<int64_t>("axis")}};
+      Value* picked = e.Emit("gather", {e.g(), op.operand(1)}, axis);
+      return e.Done({nullptr, nullptr, e.MatchType(picked, op.operand(2))});
+    };
     r.Register(std::move(def));
   }
 }

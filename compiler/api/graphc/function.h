@@ -1,0 +1,256 @@
+// graphc::function: tf.function for C++. Wraps a callable; the first call
+// with a new input signature traces it into IR (a ConcreteFunction), later
+// calls with that signature run the cached graph.
+//
+// The signature of a call: for each Tensor argument its dtype and shape, for
+// each Variable its identity, for every other argument (numbers, bools,
+// strings) its value — as tf.function keys Python values. A TensorSpec with
+// `?` dims, given to get_concrete_function or as FunctionOptions::
+// input_signature, makes one trace serve every size of that dim.
+#pragma once
+
+#include <charconv>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "graphc/structure.h"
+#include "graphc/tensor.h"
+#include "graphc/variable.h"
+
+namespace graphc {
+
+namespace ir {
+class Module;
+class Function;
+}  // namespace ir
+
+struct TensorSpec {
+  Shape shape;
+  DType dtype = float32;
+  std::string name;
+  TensorSpec(Shape shape_, DType dtype_ = float32, std::string name_ = "")
+      : shape(std::move(shape_)), dtype(dtype_), name(std::move(name_)) {}
+};
+
+struct FunctionOptions {
+  std::string name = "fn";
+  // When set, every call must match it (an error otherwise) and it is the
+  // only signature ever traced.
+  std::optional<std::vector<TensorSpec>> input_signature;
+};
+
+class ConcreteFunctionImpl;
+
+// One traced graph for one input signature.
+class ConcreteFunction {
+ public:
+  explicit ConcreteFunction(std::shared_ptr<ConcreteFunctionImpl> impl) : impl_(std::move(impl)) {}
+
+  // Runs the graph. Inputs are the Tensor arguments in order; each must
+  // match the traced signature (`?` dims match any size).
+  std::vector<Tensor> operator()(const std::vector<Tensor>& inputs) const;
+
+  // The IR (docs/ir.md): print it, or save it for `graphc`.
+  std::string ir_text() const;
+  void save(const std::string& path) const;
+  const ir::Function& function() const;
+  const ir::Module& module() const;
+
+  ConcreteFunctionImpl& impl() const { return *impl_; }
+
+ private:
+  std::shared_ptr<ConcreteFunctionImpl> impl_;
+};
+
+namespace function_internal {
+
+// How one argument appears to the cache.
+struct ArgKey {
+  bool is_tensor = false;
+  DType dtype = float32;
+  Shape shape;
+  std::string host;  // the value of a non-tensor argument, as text
+  friend bool operator==(const ArgKey&, const ArgKey&) = default;
+};
+
+template <typename T>
+std::string HostKey(const T& v) {
+  using U = std::decay_t<T>;
+  if constexpr (std::is_same_v<U, bool>) {
+    return v ? "bool:true" : "bool:false";
+  } else if constexpr (std::is_arithmetic_v<U>) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof(buf), v);
+    return std::string(typeid(U).name()) + ":" + std::string(buf, r.ptr);
+  } else if constexpr (std::is_enum_v<U>) {
+    return std::string(typeid(U).name()) + ":" + std::to_string(static_cast<long long>(v));
+  } else if constexpr (std::is_convertible_v<U, std::string>) {
+    return "str:" + std::string(v);
+  } else {
+    static_assert(std::is_arithmetic_v<U>,
+                  "graphc::function arguments must be Tensors, Variables, numbers, bools, enums "
+                  "or strings");
+    return "";
+  }
+}
+
+template <typename T>
+ArgKey KeyOf(const T& arg) {
+  using U = std::decay_t<T>;
+  ArgKey key;
+  if constexpr (std::is_same_v<U, Tensor>) {
+    key.is_tensor = true;
+    key.dtype = arg.dtype();
+    key.shape = arg.shape();
+  } else if constexpr (std::is_same_v<U, Variable>) {
+    key.host = "var:" + std::to_string(reinterpret_cast<uintptr_t>(arg.state().get()));
+  } else {
+    key.host = HostKey(arg);
+  }
+  return key;
+}
+
+// While tracing, a Tensor argument is replaced by the next symbolic input.
+template <typename T>
+const T& Substitute(const T& arg, const std::vector<Tensor>&, size_t&) {
+  return arg;
+}
+inline const Tensor& Substitute(const Tensor&, const std::vector<Tensor>& symbolic, size_t& next) {
+  return symbolic[next++];
+}
+
+template <typename R>
+using OutputTraits = structure::Traits<R>;
+
+using Body = std::function<std::vector<Tensor>(const std::vector<Tensor>& symbolic_inputs)>;
+
+// The non-template part of a Function: the cache of concrete functions and
+// the tracing itself (compiler/frontend/function.cc).
+class FunctionCore {
+ public:
+  explicit FunctionCore(FunctionOptions options);
+  ~FunctionCore();
+
+  // The concrete function for `key`, tracing `body` on a miss.
+  ConcreteFunction GetOrTrace(const std::vector<ArgKey>& key, const Body& body);
+  // Traces for explicit specs (`?` dims allowed), keeping host values in `key`.
+  ConcreteFunction TraceForSpecs(const std::vector<ArgKey>& key, const Body& body);
+  int tracing_count() const;
+  const FunctionOptions& options() const;
+
+ private:
+  struct Cache;
+  std::unique_ptr<Cache> cache_;
+};
+
+}  // namespace function_internal
+
+// A tensor argument's spec, for get_concrete_function.
+template <typename Fn>
+class Function {
+ public:
+  Function(Fn fn, FunctionOptions options)
+      : fn_(std::move(fn)), core_(std::make_shared<function_internal::FunctionCore>(std::move(options))) {}
+
+  template <typename... Args>
+  auto operator()(const Args&... args) const {
+    using R = std::invoke_result_t<const Fn&, const Args&...>;
+    // Called while another function is being traced: inline into that trace.
+    if (IsTracing()) return fn_(args...);
+    std::vector<function_internal::ArgKey> key{function_internal::KeyOf(args)...};
+    ConcreteFunction cf = core_->GetOrTrace(key, MakeBody(args...));
+    std::vector<Tensor> outputs = cf(TensorArgs(args...));
+    if constexpr (std::is_void_v<R>) {
+      return;
+    } else {
+      return function_internal::OutputTraits<std::decay_t<R>>::Unflatten(std::move(outputs));
+    }
+  }
+
+  // Traces (or finds) the concrete function for these arguments, where each
+  // TensorSpec stands for a Tensor argument and may have `?` dims.
+  template <typename... Args>
+  ConcreteFunction get_concrete_function(const Args&... args) const {
+    std::vector<function_internal::ArgKey> key{SpecKey(args)...};
+    return core_->TraceForSpecs(key, MakeBody(PlaceholderFor(args)...));
+  }
+
+  // How many times the function has been traced.
+  int tracing_count() const { return core_->tracing_count(); }
+
+ private:
+  static bool IsTracing();
+
+  template <typename T>
+  static function_internal::ArgKey SpecKey(const T& arg) {
+    if constexpr (std::is_same_v<T, TensorSpec>) {
+      function_internal::ArgKey k;
+      k.is_tensor = true;
+      k.dtype = arg.dtype;
+      k.shape = arg.shape;
+      return k;
+    } else {
+      return function_internal::KeyOf(arg);
+    }
+  }
+  // A TensorSpec becomes a Tensor argument (substituted while tracing).
+  template <typename T>
+  static auto PlaceholderFor(const T& arg) {
+    if constexpr (std::is_same_v<T, TensorSpec>) {
+      return Tensor();
+    } else {
+      return arg;
+    }
+  }
+
+  template <typename... Args>
+  function_internal::Body MakeBody(const Args&... args) const {
+    return [this, &args...](const std::vector<Tensor>& symbolic) -> std::vector<Tensor> {
+      [[maybe_unused]] size_t next = 0;
+      // Braced initialisation evaluates left to right, so tensors are
+      // substituted in argument order.
+      auto call_args = std::tuple<const Args&...>{function_internal::Substitute(args, symbolic, next)...};
+      using R = std::invoke_result_t<const Fn&, const Args&...>;
+      if constexpr (std::is_void_v<R>) {
+        std::apply(fn_, call_args);
+        return {};
+      } else {
+        return function_internal::OutputTraits<std::decay_t<R>>::Flatten(std::apply(fn_, call_args));
+      }
+    };
+  }
+
+  template <typename... Args>
+  static std::vector<Tensor> TensorArgs(const Args&... args) {
+    std::vector<Tensor> out;
+    (
+        [&] {
+          if constexpr (std::is_same_v<Args, Tensor>) out.push_back(args);
+        }(),
+        ...);
+    return out;
+  }
+
+  Fn fn_;
+  std::shared_ptr<function_internal::FunctionCore> core_;
+};
+
+// True while some function is being traced on this thread.
+bool IsTracing();
+
+template <typename Fn>
+bool Function<Fn>::IsTracing() {
+  return ::graphc::IsTracing();
+}
+
+template <typename Fn>
+Function<Fn> function(Fn fn, FunctionOptions options = {}) {
+  return Function<Fn>(std::move(fn), std::move(options));
+}
+
+}  // namespace graphc

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The graphc demo: builds the `graphc` tool and runs it on a sample IR file
+# (a linear-regression training step), then shows how an error is reported.
+# BUILD_DIR overrides the build folder (default build/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=${BUILD_DIR:-build}
+bash scripts/setup.sh
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build_dir" -j "${JOBS:-2}" --target graphc
+graphc=$build_dir/tools/graphc
+
+echo
+echo "\$ graphc print examples/ir/sample.gir"
+"$graphc" print examples/ir/sample.gir
+echo
+echo "\$ graphc verify examples/ir/sample.gir"
+"$graphc" verify examples/ir/sample.gir
+echo
+bad=$build_dir/bad.gir
+cat >"$bad" <<'GIR'
+func @f(%x: f32[2], %y: f32[3]) -> (f32[2]) {
+  %0 = add %x, %y : f32[2]
+  return %0
+}
+GIR
+echo "\$ graphc verify $bad   # adds f32[2] to f32[3]"
+status=0
+"$graphc" verify "$bad" || status=$?
+echo "(exit status $status: bad input)"
+[[ $status -eq 1 ]]

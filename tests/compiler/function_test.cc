@@ -1,0 +1,240 @@
+// graphc::function: tracing, the signature cache, dynamic dims, captures,
+// variables, control flow — the behaviours issue "Trace-then-run C++ API"
+// lists, each checked with exact values.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "graphc/graphc.h"
+#include "ir/parser.h"
+
+namespace graphc {
+namespace {
+
+std::vector<float> F(const Tensor& t) { return t.to_vector<float>(); }
+
+TEST(Function, RetracesExactlyWhenTheSignatureChanges) {
+  auto f = function([](const Tensor& a, const Tensor& b, int power = 2, double d = 3) {
+    return pow(a, power) + b * d;
+  });
+  EXPECT_EQ(F(f(constant({1.f}), constant({2.f}))), std::vector<float>{7.f});
+  EXPECT_EQ(f.tracing_count(), 1);
+  EXPECT_EQ(F(f(constant({3.f}), constant({1.f}))), std::vector<float>{12.f});  // same signature
+  EXPECT_EQ(f.tracing_count(), 1);
+  EXPECT_EQ(F(f(constant({1.f, 2.f}), constant({1.f, 1.f}))), (std::vector<float>{4.f, 7.f}));  // new shape
+  EXPECT_EQ(f.tracing_count(), 2);
+  EXPECT_EQ(F(f(constant({2.f}), constant({1.f}), 3)), std::vector<float>{11.f});  // new host value
+  EXPECT_EQ(f.tracing_count(), 3);
+  EXPECT_EQ(F(f(constant({2.f}), constant({1.f}), 3)), std::vector<float>{11.f});
+  EXPECT_EQ(f.tracing_count(), 3);
+  EXPECT_EQ(F(f(constant({2.0}, float64), constant({1.0}, float64))), std::vector<float>{7.f});  // new dtype
+  EXPECT_EQ(f.tracing_count(), 4);
+}
+
+TEST(Function, CondOnDataRunsTheRightBranch) {
+  auto g = function([](const Tensor& x) {
+    return cond(reduce_any(x < 0), [&] { return square(x); }, [&] { return x; });
+  });
+  EXPECT_EQ(F(g(constant({-1.f, 1.f, -2.f}))), (std::vector<float>{1.f, 1.f, 4.f}));
+  EXPECT_EQ(F(g(constant({1.f, 2.f}))), (std::vector<float>{1.f, 2.f}));
+  // Eagerly the same code takes the C++ branch directly.
+  EXPECT_EQ(F(cond(reduce_any(constant({-3.f}) < 0), [] { return constant({9.f}); },
+                   [] { return constant({0.f}); })),
+            std::vector<float>{9.f});
+}
+
+TEST(Function, HostLoopsUnrollAtTraceTime) {
+  auto cube = function([](const Tensor& x) {
+    Tensor y = x;
+    for (int i = 0; i < 2; ++i) y = y * x;
+    return y;
+  });
+  EXPECT_EQ(F(cube(constant({2.f, -3.f}))), (std::vector<float>{8.f, -27.f}));
+  const std::string ir = cube.get_concrete_function(TensorSpec({2})).ir_text();
+  // Two multiplications, no loop op.
+  EXPECT_EQ(std::count(ir.begin(), ir.end(), '\n') >= 3, true);
+  EXPECT_NE(ir.find("mul"), std::string::npos);
+  EXPECT_EQ(ir.find("while"), std::string::npos);
+}
+
+TEST(Function, WhileLoopSumsToARunTimeN) {
+  auto sum_to = function([](const Tensor& n) {
+    Tensors out = while_loop([&](const Tensors& v) { return v[0] <= n; },
+                             [](const Tensors& v) { return Tensors{v[0] + 1, v[1] + v[0]}; },
+                             {constant(1, int32), constant(0, int32)});
+    return out[1];
+  });
+  EXPECT_EQ(sum_to(constant(10, int32)).item<int32_t>(), 55);
+  EXPECT_EQ(sum_to(constant(100, int32)).item<int32_t>(), 5050);
+  EXPECT_EQ(sum_to.tracing_count(), 1);
+  EXPECT_NE(sum_to.get_concrete_function(TensorSpec({}, int32)).ir_text().find("while"), std::string::npos);
+}
+
+TEST(Function, ForiLoopMatchesEagerAndTraced) {
+  auto body = [](const Tensor& i, const Tensor& x) { return x + i.cast(float32); };
+  const Tensor eager = fori_loop(0, 5, body, constant({1.f}));
+  auto traced = function([&](const Tensor& x) { return fori_loop(0, 5, body, x); });
+  EXPECT_EQ(F(eager), std::vector<float>{11.f});
+  EXPECT_EQ(F(traced(constant({1.f}))), std::vector<float>{11.f});
+}
+
+TEST(Function, AskingATracedTensorForABoolNamesCondAndWhileLoop) {
+  auto bad = function([](const Tensor& x) {
+    if (reduce_any(x < 0)) return -x;
+    return x;
+  });
+  try {
+    bad(constant({1.f}));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("graphc::cond"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("graphc::while_loop"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Function, VariablesUpdateInPlaceEagerlyAndTraced) {
+  const Tensor init = random_uniform({3, 2}, 7);
+  const std::vector<float> u = F(init);
+  auto expected = [&] {
+    std::vector<float> e;
+    for (float x : u) e.push_back(x * x - 1.f);
+    return e;
+  }();
+
+  Variable eager(init, "v");
+  eager.assign(square(eager));
+  eager.assign_sub(ones_like(eager));
+  EXPECT_EQ(F(eager.value()), expected);
+
+  Variable traced_var(init, "v");
+  auto step = function([&]() {
+    traced_var.assign(square(traced_var));
+    traced_var.assign_sub(ones_like(traced_var));
+  });
+  step();
+  EXPECT_EQ(F(traced_var.value()), expected);
+  step();  // runs the cached graph again: the update compounds
+  std::vector<float> twice;
+  for (float x : expected) twice.push_back(x * x - 1.f);
+  EXPECT_EQ(F(traced_var.value()), twice);
+  EXPECT_EQ(step.tracing_count(), 1);
+}
+
+TEST(Function, ReadsAfterAWriteSeeTheNewValue) {
+  Variable v(constant({1.f, 2.f}), "v");
+  auto f = function([&]() {
+    Tensor before = v.value();
+    v.assign_add(constant({10.f, 10.f}));
+    return Tensors{before, v.value()};
+  });
+  Tensors out = f();
+  EXPECT_EQ(F(out[0]), (std::vector<float>{1.f, 2.f}));
+  EXPECT_EQ(F(out[1]), (std::vector<float>{11.f, 12.f}));
+}
+
+TEST(Function, CapturedTensorsSmallAndLarge) {
+  const Tensor small = constant({1.f, 2.f});
+  const Tensor large = fill({100}, 0.5);
+  auto f = function([&](const Tensor& x) { return reduce_sum(x * small) + reduce_sum(large); });
+  EXPECT_EQ(f(constant({3.f, 4.f})).item<float>(), 3.f + 8.f + 50.f);
+  const std::string ir = f.get_concrete_function(TensorSpec({2})).ir_text();
+  EXPECT_NE(ir.find("%capture0: f32[100]"), std::string::npos) << ir;  // large: a parameter
+  EXPECT_NE(ir.find("constant"), std::string::npos) << ir;            // small: a literal
+}
+
+TEST(Function, DynamicBatchDimServesEveryBatchSizeWithoutRetracing) {
+  Variable w(constant({{1.f}, {2.f}}), "w");
+  auto f = function([&](const Tensor& x) { return matmul(x, w); });
+  ConcreteFunction cf = f.get_concrete_function(TensorSpec({kDynamic, 2}));
+  EXPECT_EQ(f.tracing_count(), 1);
+  for (int64_t batch : {1, 7, 64}) {
+    std::vector<float> xs;
+    for (int64_t i = 0; i < batch; ++i) {
+      xs.push_back(static_cast<float>(i));
+      xs.push_back(1.f);
+    }
+    Tensor y = f(constant(xs, {batch, 2}));
+    ASSERT_EQ(y.shape(), (Shape{batch, 1}));
+    for (int64_t i = 0; i < batch; ++i) EXPECT_EQ(y.to_vector<float>()[static_cast<size_t>(i)], i + 2.f);
+  }
+  EXPECT_EQ(f.tracing_count(), 1);
+}
+
+TEST(Function, InputSignatureRejectsAMismatchedCall) {
+  FunctionOptions opts;
+  opts.name = "affine";
+  opts.input_signature = std::vector<TensorSpec>{TensorSpec({kDynamic, 3})};
+  auto f = function([](const Tensor& x) { return x + 1.f; }, opts);
+  EXPECT_EQ(f(zeros({2, 3})).shape(), (Shape{2, 3}));
+  try {
+    f(zeros({2, 4}));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "function 'affine' was called with (f32[2,4]) but its input_signature is (f32[?,3])");
+  }
+  EXPECT_EQ(f.tracing_count(), 1);
+}
+
+TEST(Function, ConcreteFunctionRejectsAWrongShape) {
+  auto f = function([](const Tensor& x) { return x * 2; });
+  ConcreteFunction cf = f.get_concrete_function(TensorSpec({kDynamic, 3}));
+  EXPECT_EQ(F(cf({ones({1, 3})})[0]), (std::vector<float>{2.f, 2.f, 2.f}));
+  EXPECT_THROW(cf({ones({1, 4})}), Error);
+  EXPECT_THROW(cf({ones({1, 3}, int32)}), Error);
+  EXPECT_THROW(cf({}), Error);
+}
+
+TEST(Function, ConcreteFunctionSavesIrThatParsesBack) {
+  Variable w(constant({{1.f}, {2.f}}), "w");
+  auto f = function([&](const Tensor& x) { return reduce_mean(square(matmul(x, w) - 1.f)); });
+  ConcreteFunction cf = f.get_concrete_function(TensorSpec({kDynamic, 2}));
+  const std::string path = ::testing::TempDir() + "/fn.gir";
+  cf.save(path);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, cf.ir_text());
+  absl::StatusOr<std::unique_ptr<ir::Module>> parsed = ir::ParseModule(text, path);
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  EXPECT_NE(text.find("var @w : f32[2,1]"), std::string::npos) << text;
+  EXPECT_NE(text.find("read_var"), std::string::npos) << text;
+}
+
+TEST(Function, ATracedTensorUsedAfterTracingIsAClearError) {
+  Tensor leaked;
+  auto f = function([&](const Tensor& x) {
+    leaked = x * 2;
+    return x;
+  });
+  f(constant({1.f}));
+  try {
+    (void)(leaked + 1.f);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("tracing has finished"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Function, ShapeErrorsNameTheOpShapesAndTheUsersLine) {
+  auto f = function([](const Tensor& a, const Tensor& b) { return matmul(a, b); });
+  try {
+    f(zeros({2, 3}), zeros({4, 5}));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("function_test.cc:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("matmul(f32[2,3], f32[4,5])"), std::string::npos) << msg;
+  }
+  try {
+    matmul(zeros({2, 3}), zeros({4, 5}));  // eagerly: the same message
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("function_test.cc:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("matmul(f32[2,3], f32[4,5])"), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+}  // namespace graphc
