@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The graphc demo: builds the `graphc` tool and runs it on a sample IR file
-# (a linear-regression training step), then shows how an error is reported.
+# The graphc demo: the TensorFlow tutorial's linear regression written with
+# graphc's C++ API, run eagerly and as a traced function; then the `graphc`
+# tool on a sample IR file (a linear-regression training step) and on a
+# file with a shape error.
 # BUILD_DIR overrides the build folder (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +10,12 @@ cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 bash scripts/setup.sh
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j "${JOBS:-2}" --target graphc
+cmake --build "$build_dir" -j "${JOBS:-2}" --target graphc linear_regression
 graphc=$build_dir/tools/graphc
+
+echo
+echo "\$ $build_dir/examples/linear_regression"
+"$build_dir/examples/linear_regression"
 
 echo
 echo "\$ graphc print examples/ir/sample.gir"

@@ -27,6 +27,7 @@
 #include "ir/printer.h"
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
+#include "passes/grad_function.h"
 
 namespace graphc::tool {
 namespace {
@@ -109,6 +110,40 @@ int RunVerify(Args args) {
   return kOk;
 }
 
+int UsageError(std::string_view message, const Command* command = nullptr);
+
+// ---- graphc grad ----
+
+// graphc grad FILE [--function=NAME]: adds @NAME_grad returning NAME's first
+// result and its gradient with respect to each floating-point parameter,
+// then prints the module. NAME defaults to the module's first function.
+int RunGrad(Args args) {
+  std::string_view path, function_name;
+  for (std::string_view a : args) {
+    if (a.rfind("--function=", 0) == 0) {
+      function_name = a.substr(std::string_view("--function=").size());
+    } else if (a.size() > 1 && a[0] == '-') {
+      return UsageError(StrCat("unknown option '", a, "'"));
+    } else {
+      path = a;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<ir::Module>> module = Load(path);
+  if (!module.ok()) return Fail(module.status());
+  ir::Module& m = **module;
+  const ir::Function* f = function_name.empty()
+                              ? (m.functions().empty() ? nullptr : m.functions().front().get())
+                              : m.FindFunction(function_name);
+  if (f == nullptr) {
+    return Fail(function_name.empty() ? StrCat(DisplayName(path), ": error: the module has no function")
+                                      : StrCat(DisplayName(path), ": error: no function @", function_name));
+  }
+  absl::StatusOr<ir::Function*> g = passes::BuildGradientFunction(m, *f);
+  if (!g.ok()) return Fail(StrCat(DisplayName(path), ": error: ", ToStd(g.status().message())));
+  Write(ir::PrintModule(m));
+  return kOk;
+}
+
 // ---- graphc ops ----
 
 std::string FormatDefault(const ir::Attribute& value) {
@@ -186,6 +221,8 @@ int RunOps(Args args) {
 constexpr Command kCommands[] = {
     {"print", "FILE", "parse an IR file and print it in canonical form", 1, 1, RunPrint},
     {"verify", "FILE", "parse and verify an IR file; prints 'FILE: ok'", 1, 1, RunVerify},
+    {"grad", "FILE", "add @F_grad (F: --function=F, default the first): F's result and gradients", 1, 1,
+     RunGrad, "--function=F"},
     {"ops", "[OP...]", "list the registered ops (or the named ones)", 0, -1, RunOps},
 };
 
@@ -218,7 +255,7 @@ int CountPositional(Args args) {
 }
 
 // Bad usage: the problem, then the usage of the command (or of graphc).
-int UsageError(std::string_view message, const Command* command = nullptr) {
+int UsageError(std::string_view message, const Command* command) {
   const std::string usage = command != nullptr ? CommandUsage(*command) : Usage();
   std::fprintf(stderr, "graphc: error: %.*s\n%s", static_cast<int>(message.size()), message.data(),
                usage.c_str());

@@ -41,7 +41,7 @@ struct FunctionOptions {
   std::string name = "fn";
   // When set, every call must match it (an error otherwise) and it is the
   // only signature ever traced.
-  std::optional<std::vector<TensorSpec>> input_signature;
+  std::optional<std::vector<TensorSpec>> input_signature = std::nullopt;
 };
 
 class ConcreteFunctionImpl;

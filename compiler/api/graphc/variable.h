@@ -31,7 +31,8 @@ class Variable {
   Tensor read_value(std::source_location loc = std::source_location::current()) const {
     return value(loc);
   }
-  operator Tensor() const { return value(); }  // NOLINT: use a Variable where a Tensor goes
+  // NOLINT: use a Variable where a Tensor goes (no source location there).
+  operator Tensor() const { return value(std::source_location{}); }
 
   void assign(const Tensor& v, std::source_location loc = std::source_location::current()) const;
   void assign_add(const Tensor& v, std::source_location loc = std::source_location::current()) const;
