@@ -1,5 +1,7 @@
 #include "passes/autodiff.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
@@ -74,6 +76,7 @@ class Differentiator {
     ValueSet reached = source_values;
     std::vector<const Op*> forward;
     for (const auto& op : region->ops()) {
+      if (std::find(req.stop_ops.begin(), req.stop_ops.end(), op.get()) != req.stop_ops.end()) continue;
       for (Value* v : InputsOf(*op)) {
         if (reached.contains(v)) {
           forward.push_back(op.get());
@@ -160,9 +163,7 @@ class Differentiator {
     const Location loc = op.loc();
     b_.set_loc(loc);
     if (op.name() == "cond") return BackpropCond(op, result_grads);
-    if (op.name() == "while") {
-      return absl::UnimplementedError("gradients through while loops are not supported yet");
-    }
+    if (op.name() == "while") return BackpropWhile(op, result_grads);
     if (op.name() == "call") {
       return absl::UnimplementedError("gradients through call: inline the callee first");
     }
@@ -237,6 +238,192 @@ class Differentiator {
       if (absl::Status s = Accumulate(inputs[i], (*back)->result(static_cast<int>(i))); !s.ok()) return s;
     }
     return absl::OkStatus();
+  }
+
+  // The gradient of a while loop, by recomputation: a forward copy counts
+  // the iterations n; then a reverse loop runs k = n-1 .. 0, each time
+  // recomputing the loop state at the start of iteration k (a loop running
+  // the body k times from the initial values) and applying the gradient of
+  // one body step there. This needs no storage per iteration but costs
+  // O(n^2) body evaluations (docs/gradients.md). Values the body captures
+  // from outside get their gradients summed over the iterations.
+  absl::Status BackpropWhile(const Op& op, const std::vector<Value*>& result_grads) {
+    const int num_vars = op.num_operands();
+    std::vector<int> float_vars;  // loop variables that carry gradients
+    for (int i = 0; i < num_vars; ++i) {
+      if (ir::IsFloat(op.operand(i)->dtype())) float_vars.push_back(i);
+    }
+    std::vector<Value*> captured;
+    ValueSet seen;
+    for (Value* v : InputsOf(op)) {
+      bool is_operand = false;
+      for (Value* o : op.operands()) is_operand |= o == v;
+      if (is_operand || !ir::IsFloat(v->dtype()) || !reached_.contains(v) || !seen.insert(v).second) continue;
+      captured.push_back(v);
+    }
+    const Region& fwd_cond = op.region(0);
+    const Region& fwd_body = op.region(1);
+    auto var_type = [&](int i) { return op.operand(i)->type(); };
+    const ir::TensorType counter{ir::DType::kI32, ir::Shape{}};
+
+    // 1. n: the forward loop again, with an iteration counter.
+    absl::StatusOr<Value*> zero = b_.ScalarConstant(0, ir::DType::kI32);
+    if (!zero.ok()) return zero.status();
+    std::vector<Value*> count_init(op.operands().begin(), op.operands().end());
+    count_init.push_back(*zero);
+    std::vector<std::unique_ptr<Region>> count_regions;
+    for (int r = 0; r < 2; ++r) {
+      auto region = std::make_unique<Region>();
+      Builder rb = RegionBuilder(region.get(), op);
+      ir::ValueMap map;
+      const Region& src = r == 0 ? fwd_cond : fwd_body;
+      for (int i = 0; i < num_vars; ++i) map[src.argument(i)] = region->AddArgument(var_type(i));
+      Value* i_arg = region->AddArgument(counter);
+      absl::StatusOr<std::vector<Value*>> yielded = ir::CloneRegionBody(rb, src, map);
+      if (!yielded.ok()) return yielded.status();
+      if (r == 1) {
+        absl::StatusOr<Value*> next = Increment(rb, i_arg, 1);
+        if (!next.ok()) return next.status();
+        yielded->push_back(*next);
+      }
+      if (absl::StatusOr<Op*> y = rb.Create("yield", *yielded); !y.ok()) return y.status();
+      count_regions.push_back(std::move(region));
+    }
+    absl::StatusOr<Op*> count = b_.Create("while", count_init, {}, std::move(count_regions));
+    if (!count.ok()) return count.status();
+    absl::StatusOr<Value*> last = Increment(b_, (*count)->result(num_vars), -1);
+    if (!last.ok()) return last.status();
+
+    // 2. The reverse loop over (k, gradients of the float loop variables,
+    // gradients of the captured values).
+    std::vector<Value*> back_init = {*last};
+    for (int i : float_vars) {
+      Value* g = result_grads[static_cast<size_t>(i)];
+      if (g == nullptr) {
+        absl::StatusOr<Value*> z = b_.Emit("fill_like", {op.operand(i)}, {{"value", 0.0}});
+        if (!z.ok()) return z.status();
+        g = *z;
+      }
+      back_init.push_back(g);
+    }
+    for (Value* c : captured) {
+      absl::StatusOr<Value*> z = b_.Emit("fill_like", {c}, {{"value", 0.0}});
+      if (!z.ok()) return z.status();
+      back_init.push_back(*z);
+    }
+    std::vector<std::unique_ptr<Region>> back_regions;
+    {  // cond: k >= 0
+      auto region = std::make_unique<Region>();
+      Builder rb = RegionBuilder(region.get(), op);
+      for (Value* v : back_init) region->AddArgument(v->type());
+      absl::StatusOr<Value*> z = rb.ScalarConstant(0, ir::DType::kI32);
+      if (!z.ok()) return z.status();
+      absl::StatusOr<Value*> go = rb.Emit("ge", {region->argument(0), *z});
+      if (!go.ok()) return go.status();
+      if (absl::StatusOr<Op*> y = rb.Create("yield", {*go}); !y.ok()) return y.status();
+      back_regions.push_back(std::move(region));
+    }
+    {  // body: recompute the state of iteration k, differentiate one step
+      auto region = std::make_unique<Region>();
+      Builder rb = RegionBuilder(region.get(), op);
+      for (Value* v : back_init) region->AddArgument(v->type());
+      Value* k = region->argument(0);
+      absl::StatusOr<std::vector<Value*>> state = RunBodyTimes(rb, op, k);
+      if (!state.ok()) return state.status();
+      ir::ValueMap map;
+      for (int i = 0; i < num_vars; ++i) map[fwd_body.argument(i)] = (*state)[static_cast<size_t>(i)];
+      absl::StatusOr<std::vector<Value*>> yielded = ir::CloneRegionBody(rb, fwd_body, map);
+      if (!yielded.ok()) return yielded.status();
+      GradientRequest step;
+      for (size_t j = 0; j < float_vars.size(); ++j) {
+        step.targets.push_back((*yielded)[static_cast<size_t>(float_vars[j])]);
+        step.seeds.push_back(region->argument(static_cast<int>(1 + j)));
+      }
+      for (int i : float_vars) step.sources.push_back({(*state)[static_cast<size_t>(i)]});
+      for (Value* c : captured) step.sources.push_back({c});
+      step.unconnected = UnconnectedGradients::kZero;
+      // The state is an input of this step: do not differentiate the loop
+      // that recomputed it (the outer reverse loop covers those iterations).
+      step.stop_ops.push_back((*state)[0]->defining_op());
+      absl::StatusOr<std::vector<Value*>> grads = EmitGradients(rb, step);
+      if (!grads.ok()) return grads.status();
+      absl::StatusOr<Value*> prev = Increment(rb, k, -1);
+      if (!prev.ok()) return prev.status();
+      std::vector<Value*> next = {*prev};
+      for (size_t j = 0; j < float_vars.size(); ++j) next.push_back((*grads)[j]);
+      for (size_t m = 0; m < captured.size(); ++m) {
+        Value* acc = region->argument(static_cast<int>(1 + float_vars.size() + m));
+        absl::StatusOr<Value*> sum = rb.Emit("add", {acc, (*grads)[float_vars.size() + m]});
+        if (!sum.ok()) return sum.status();
+        next.push_back(*sum);
+      }
+      if (absl::StatusOr<Op*> y = rb.Create("yield", next); !y.ok()) return y.status();
+      back_regions.push_back(std::move(region));
+    }
+    absl::StatusOr<Op*> back = b_.Create("while", back_init, {}, std::move(back_regions));
+    if (!back.ok()) return back.status();
+    for (size_t j = 0; j < float_vars.size(); ++j) {
+      Value* init = op.operand(float_vars[j]);
+      if (absl::Status s = Accumulate(init, (*back)->result(static_cast<int>(1 + j))); !s.ok()) return s;
+    }
+    for (size_t m = 0; m < captured.size(); ++m) {
+      Value* g = (*back)->result(static_cast<int>(1 + float_vars.size() + m));
+      if (absl::Status s = Accumulate(captured[m], g); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // The loop state after running `op`'s body `times` times from its initial
+  // values (an i32 scalar count), built with `rb`.
+  absl::StatusOr<std::vector<Value*>> RunBodyTimes(Builder& rb, const Op& op, Value* times) {
+    const int num_vars = op.num_operands();
+    const ir::TensorType counter{ir::DType::kI32, ir::Shape{}};
+    absl::StatusOr<Value*> zero = rb.ScalarConstant(0, ir::DType::kI32);
+    if (!zero.ok()) return zero.status();
+    std::vector<Value*> init(op.operands().begin(), op.operands().end());
+    init.push_back(*zero);
+    std::vector<std::unique_ptr<Region>> regions;
+    {  // cond: j < times
+      auto region = std::make_unique<Region>();
+      Builder cb = RegionBuilder(region.get(), op);
+      for (Value* v : init) region->AddArgument(v->type());
+      absl::StatusOr<Value*> go = cb.Emit("lt", {region->argument(num_vars), times});
+      if (!go.ok()) return go.status();
+      if (absl::StatusOr<Op*> y = cb.Create("yield", {*go}); !y.ok()) return y.status();
+      regions.push_back(std::move(region));
+    }
+    {  // body: one forward step, j + 1
+      auto region = std::make_unique<Region>();
+      Builder bb = RegionBuilder(region.get(), op);
+      ir::ValueMap map;
+      for (int i = 0; i < num_vars; ++i) map[op.region(1).argument(i)] = region->AddArgument(op.operand(i)->type());
+      Value* j = region->AddArgument(counter);
+      absl::StatusOr<std::vector<Value*>> yielded = ir::CloneRegionBody(bb, op.region(1), map);
+      if (!yielded.ok()) return yielded.status();
+      absl::StatusOr<Value*> next = Increment(bb, j, 1);
+      if (!next.ok()) return next.status();
+      yielded->push_back(*next);
+      if (absl::StatusOr<Op*> y = bb.Create("yield", *yielded); !y.ok()) return y.status();
+      regions.push_back(std::move(region));
+    }
+    absl::StatusOr<Op*> loop = rb.Create("while", init, {}, std::move(regions));
+    if (!loop.ok()) return loop.status();
+    std::vector<Value*> state;
+    for (int i = 0; i < num_vars; ++i) state.push_back((*loop)->result(i));
+    return state;
+  }
+
+  Builder RegionBuilder(Region* region, const Op& op) {
+    Builder rb(region);
+    rb.set_module(b_.module());
+    rb.set_loc(op.loc());
+    return rb;
+  }
+
+  static absl::StatusOr<Value*> Increment(Builder& b, Value* i, int delta) {
+    absl::StatusOr<Value*> d = b.ScalarConstant(delta, ir::DType::kI32);
+    if (!d.ok()) return d.status();
+    return b.Emit("add", {i, *d});
   }
 
   using Location = ir::Location;

@@ -30,6 +30,9 @@ struct GradientRequest {
   // for a tensor, every read of a variable for a variable.
   std::vector<std::vector<ir::Value*>> sources;
   UnconnectedGradients unconnected = UnconnectedGradients::kNone;
+  // Ops whose results count as constants (like tf.stop_gradient): no
+  // gradient flows back through them. Their results may still be sources.
+  std::vector<const ir::Op*> stop_ops;
 };
 
 // One gradient per source, with the source's type; null for an unconnected

@@ -181,6 +181,72 @@ TEST(GradientTape, GradThroughCond) {
   EXPECT_EQ(F(f(constant({1.f, 2.f}))), (std::vector<float>{2.f, 4.f}));  // eager takes one branch
 }
 
+TEST(GradientTape, GradThroughWhileLoop) {
+  // v <- v * v, three times: v = x^8, dv/dx = 8 x^7.
+  auto f = function([](const Tensor& x) {
+    GradientTape tape;
+    tape.watch(x);
+    Tensors out = while_loop([](const Tensors& v) { return v[0] < 3; },
+                             [](const Tensors& v) { return Tensors{v[0] + 1, v[1] * v[1]}; },
+                             {constant(0, int32), x});
+    return tape.gradient(out[1], x);
+  });
+  EXPECT_EQ(F(f(constant({1.5f}))), std::vector<float>{136.6875f});
+}
+
+TEST(GradientTape, GradThroughWhileSumsOverIterationsForCapturedValues) {
+  // acc = sum_{i < n} w * i for a run-time n: d acc / d w = n (n - 1) / 2.
+  auto f = function([](const Tensor& w, const Tensor& n) {
+    GradientTape tape;
+    tape.watch(w);
+    Tensors out = while_loop([&](const Tensors& v) { return v[0] < n; },
+                             [&](const Tensors& v) { return Tensors{v[0] + 1, v[1] + w * v[0].cast(float32)}; },
+                             {constant(0, int32), zeros_like(w)});
+    return tape.gradient(out[1], w);
+  });
+  EXPECT_EQ(F(f(constant({2.f}), constant(4, int32))), std::vector<float>{6.f});
+  EXPECT_EQ(F(f(constant({2.f}), constant(0, int32))), std::vector<float>{0.f});  // no iteration
+}
+
+// f64 central differences through cond and while (tolerance 1e-7 relative,
+// h = 1e-6, as in gradient_check_test.cc).
+TEST(GradientTape, ControlFlowGradientsMatchFiniteDifferences) {
+  auto model = [](const Tensor& x, const Tensor& w) {
+    Tensors out = while_loop([](const Tensors& v) { return v[0] < 3; },
+                             [&](const Tensors& v) { return Tensors{v[0] + 1, tanh(v[1] * w + 0.1)}; },
+                             {constant(0, int32), x});
+    Tensor y = out[1];
+    return reduce_sum(cond(reduce_sum(y) > 0, [&] { return y * y * w; }, [&] { return exp(y); }));
+  };
+  auto gradients = function([&](const Tensor& x, const Tensor& w) {
+    GradientTape tape;
+    tape.watch(x);
+    tape.watch(w);
+    return tape.gradient(model(x, w), std::vector<GradientTape::Source>{x, w});
+  });
+  auto value = function([&](const Tensor& x, const Tensor& w) { return model(x, w); });
+  for (const std::vector<double>& xs : {std::vector<double>{0.3, -0.7}, std::vector<double>{-0.9, -0.4}}) {
+    const Tensor x = constant(xs, {2}, float64), w = constant(std::vector<double>{0.8, -1.3}, {2}, float64);
+    const std::vector<Tensor> g = gradients(x, w);
+    for (int which = 0; which < 2; ++which) {
+      const std::vector<double> analytic = g[static_cast<size_t>(which)].to_vector<double>();
+      for (int i = 0; i < 2; ++i) {
+        std::vector<double> base = which == 0 ? xs : std::vector<double>{0.8, -1.3};
+        std::vector<double> plus = base, minus = base;
+        plus[static_cast<size_t>(i)] += 1e-6;
+        minus[static_cast<size_t>(i)] -= 1e-6;
+        auto eval = [&](const std::vector<double>& v) {
+          const Tensor t = constant(v, {2}, float64);
+          return (which == 0 ? value(t, w) : value(x, t)).item<double>();
+        };
+        const double numeric = (eval(plus) - eval(minus)) / 2e-6;
+        EXPECT_NEAR(analytic[static_cast<size_t>(i)], numeric, 1e-7 * (1 + std::abs(numeric)))
+            << "operand " << which << " element " << i;
+      }
+    }
+  }
+}
+
 TEST(GradTransforms, GradAndValueAndGrad) {
   auto f = [](const Tensor& x, const Tensor& y) { return reduce_sum(x * y + square(x)); };
   std::vector<Tensor> g = grad(f)(constant({1.f, 2.f}), constant({3.f, 4.f}));

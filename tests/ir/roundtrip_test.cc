@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -37,6 +37,19 @@ std::string ReadFile(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// True if `message` reads "NAME:LINE:COL: error: ...".
+bool HasFileLineColPrefix(const std::string& message, const std::string& name) {
+  if (message.rfind(name + ":", 0) != 0) return false;
+  size_t pos = name.size() + 1;
+  for (int field = 0; field < 2; ++field) {
+    const size_t start = pos;
+    while (pos < message.size() && std::isdigit(static_cast<unsigned char>(message[pos]))) ++pos;
+    if (pos == start || pos >= message.size() || message[pos] != ':') return false;
+    ++pos;
+  }
+  return message.compare(pos, 8, " error: ") == 0;
 }
 
 TEST(RoundTrip, ValidCorpusIsCanonical) {
@@ -85,8 +98,7 @@ TEST(RoundTrip, MalformedCorpusFailsWithPositionedErrors) {
     absl::StatusOr<std::unique_ptr<Module>> m = ParseModule(text, name);
     ASSERT_FALSE(m.ok()) << "parsed without error";
     const std::string message(m.status().message());
-    EXPECT_TRUE(std::regex_search(message, std::regex("^[^:]+\\.gir:[0-9]+:[0-9]+: error: ")))
-        << message;
+    EXPECT_TRUE(HasFileLineColPrefix(message, name)) << message;
     EXPECT_EQ(message.rfind(name + ":", 0), 0u) << message;
     EXPECT_NE(message.find(expect), std::string::npos)
         << "message: " << message << "\nexpected to contain: " << expect;
