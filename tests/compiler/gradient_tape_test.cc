@@ -130,6 +130,35 @@ TEST(GradientTape, GradientOfAnIntegerTargetIsAClearError) {
   }
 }
 
+TEST(GradientTape, GradientWithRespectToAnIntegerSourceIsAClearError) {
+  const Tensor x = constant({1.f, 2.f});
+  const Tensor n = constant({3, 4});
+  GradientTape tape;
+  tape.watch(x);
+  tape.watch(n);
+  Tensor y = reduce_sum(x * n.cast(float32));
+  try {
+    tape.gradient(y, std::vector<GradientTape::Source>{n});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("i32[2] value is not defined"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GradientTape, SelectKeepsNaNValuesOutOfTheGradient) {
+  const Tensor x = constant({0.f, 2.f});
+  // The unselected branch's value is -inf at x = 0; with the double select
+  // (docs/gradients.md) the gradient there is an exact 0.
+  GradientTape tape(/*persistent=*/true);
+  tape.watch(x);
+  Tensor positive = x > 0;
+  Tensor safe = where(positive, log(where(positive, x, ones_like(x))), zeros_like(x));
+  EXPECT_EQ(F(tape.gradient(reduce_sum(safe), x)), (std::vector<float>{0.f, 0.5f}));
+  // The single select still gives 0 / 0 = NaN at x = 0 (as in TensorFlow).
+  Tensor naive = where(positive, log(x), zeros_like(x));
+  EXPECT_TRUE(std::isnan(F(tape.gradient(reduce_sum(naive), x))[0]));
+}
+
 TEST(GradientTape, SecondDerivativesMatchClosedForms) {
   for (float x0 : {-1.5f, 0.5f, 2.f}) {
     const Tensor x = constant({x0});
