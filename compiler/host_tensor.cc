@@ -29,13 +29,14 @@ HostTensor::HostTensor(ir::DType dtype, ir::Shape shape)
 
 HostTensor HostTensor::FromDense(const ir::DenseElements& dense) {
   HostTensor t(dense.type().dtype, dense.type().shape);
-  std::memcpy(t.mutable_data(), dense.bytes().data(), dense.bytes().size());
+  // An empty vector may have no storage at all (data() == nullptr).
+  if (!dense.bytes().empty()) std::memcpy(t.mutable_data(), dense.bytes().data(), dense.bytes().size());
   return t;
 }
 
 ir::DenseElements HostTensor::ToDense() const {
   ir::DenseElements dense(type_);
-  std::memcpy(dense.mutable_bytes().data(), data(), static_cast<size_t>(byte_size()));
+  if (byte_size() > 0) std::memcpy(dense.mutable_bytes().data(), data(), static_cast<size_t>(byte_size()));
   return dense;
 }
 

@@ -189,15 +189,18 @@ class Runner {
   }
 
  private:
-  // Errors if a static result type's byte size overflows int64 (a huge
-  // `shape` attribute), before anything tries to allocate it.
+  // Errors if a static result type's byte size overflows int64 or exceeds
+  // what a 64-bit address space can hold (2^47 bytes for user space on
+  // x86-64), before anything tries to allocate it: such a request would
+  // otherwise abort under the sanitizers instead of throwing bad_alloc.
+  static constexpr int64_t kMaxBytes = int64_t{1} << 47;
   static absl::Status CheckAllocatable(const ir::OpDef& def, const ir::TensorType& t) {
     for (int64_t d : t.shape.dims()) {
       if (d == 0) return absl::OkStatus();  // empty, whatever the other dims
     }
     int64_t bytes = ir::DTypeSize(t.dtype);
     for (int64_t d : t.shape.dims()) {
-      if (d > 0 && __builtin_mul_overflow(bytes, d, &bytes)) {
+      if (d > 0 && (__builtin_mul_overflow(bytes, d, &bytes) || bytes > kMaxBytes)) {
         return absl::ResourceExhaustedError(
             StrCat(def.name, ": result type ", t.ToString(), " is too large to allocate"));
       }
