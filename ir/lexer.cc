@@ -102,7 +102,8 @@ class Lexer {
       return Make(TokenKind::kArrow, start, line, col);
     }
     if (IsDigit(c) || (c == '-' && IsDigit(Peek(1)))) return Number();
-    if (c == '-' && text_.substr(pos_ + 1, 3) == "inf" && !IsNameChar(Peek(4))) {
+    if (c == '-' && (text_.substr(pos_ + 1, 3) == "inf" || text_.substr(pos_ + 1, 3) == "nan") &&
+        !IsNameChar(Peek(4))) {
       for (int i = 0; i < 4; ++i) Advance();
       return Make(TokenKind::kFloat, start, line, col);
     }

@@ -113,6 +113,7 @@ class Parser {
     if (t.text == "inf") return std::numeric_limits<T>::infinity();
     if (t.text == "-inf") return -std::numeric_limits<T>::infinity();
     if (t.text == "nan") return std::numeric_limits<T>::quiet_NaN();
+    if (t.text == "-nan") return -std::numeric_limits<T>::quiet_NaN();
     T v = 0;
     auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
     if (ec != std::errc() || end != t.text.data() + t.text.size()) {

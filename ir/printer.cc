@@ -53,6 +53,7 @@ class Namer {
     auto it = names_.find(v);
     return it == names_.end() ? std::string_view("%?") : std::string_view(it->second);
   }
+  absl::flat_hash_map<const Value*, std::string> TakeNames() { return std::move(names_); }
 
  private:
   void Number(const Value* v) { names_[v] = StrCat("%", next_++); }
@@ -65,7 +66,9 @@ class Namer {
 // Shortest text that parses back to `v` and still reads as a float.
 template <typename T>
 std::string FormatFloat(T v) {
-  if (std::isnan(v)) return "nan";
+  // The sign of a NaN is kept (x86 computes -nan for 0/0, log(-1), ...), so
+  // folding a constant and printing it changes no bits; payloads are not.
+  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
   if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
@@ -239,6 +242,12 @@ std::string PrintFunction(const Function& function) {
   Printer p(namer);
   p.PrintFunction(function);
   return p.Take();
+}
+
+absl::flat_hash_map<const Value*, std::string> ValueNames(const Function& function) {
+  Namer namer;
+  namer.NameRegion(function.body());
+  return namer.TakeNames();
 }
 
 std::string PrintModule(const Module& module) {

@@ -17,6 +17,7 @@ class ConcreteFunctionImpl {
  public:
   std::unique_ptr<ir::Module> module;
   ir::Function* function = nullptr;
+  std::string traced_text;                 // the module as traced, printed
   int num_inputs = 0;                      // user inputs; captures follow
   std::vector<HostTensor> captured;        // values of the capture parameters
   // Variables by IR name (module variable declarations).

@@ -4,10 +4,12 @@
 #include "compiler/frontend/dispatch.h"
 #include "compiler/frontend/tensor_impl.h"
 #include "compiler/frontend/trace_state.h"
+#include "compiler/interpreter/constant_evaluator.h"
 #include "compiler/interpreter/interpreter.h"
 #include "ir/printer.h"
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
+#include "passes/pass_manager.h"
 
 namespace graphc {
 
@@ -45,6 +47,7 @@ std::vector<Tensor> ConcreteFunction::operator()(const std::vector<Tensor>& inpu
 }
 
 std::string ConcreteFunction::ir_text() const { return ir::PrintModule(*impl_->module); }
+std::string ConcreteFunction::traced_ir_text() const { return impl_->traced_text; }
 
 void ConcreteFunction::save(const std::string& path) const {
   std::ofstream out(path);
@@ -121,6 +124,11 @@ ConcreteFunction Trace(const FunctionOptions& options, const std::vector<ArgKey>
     }
   }
   ThrowIfError(ir::VerifyFunction(*impl->function));
+  impl->traced_text = ir::PrintModule(*impl->module);
+  if (options.optimize) {
+    passes::PassContext context = interp::DefaultPassContext();
+    ThrowIfError(passes::RunPipeline(*impl->module, context));
+  }
   return ConcreteFunction(std::move(impl));
 }
 

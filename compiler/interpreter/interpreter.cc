@@ -13,8 +13,8 @@ namespace {
 
 // Ops the interpreter runs itself because they execute regions or functions.
 bool IsControlOp(std::string_view name) {
-  return name == "cond" || name == "while" || name == "call" || name == "return" ||
-         name == "yield";
+  return name == "cond" || name == "while" || name == "call" || name == "fusion" ||
+         name == "return" || name == "yield";
 }
 
 // Values visible while running a region: its own and its ancestors'.
@@ -139,6 +139,11 @@ class Runner {
         }
         vars = *std::move(next);
       }
+    }
+    if (name == "fusion") {
+      // The group's ops, run one by one: exactly what they computed before
+      // the fusion pass outlined them. Its region sees only its arguments.
+      return RunRegion(op.region(0), operands, nullptr);
     }
     if (name == "call") {
       const std::string& callee = op.attr<ir::SymbolRef>("callee").name;

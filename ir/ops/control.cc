@@ -122,6 +122,20 @@ Types CheckWhile(std::span<const TensorType> init, std::span<const Region* const
   return std::vector<TensorType>(init.begin(), init.end());
 }
 
+// fusion(inputs...) {body}: the body takes the inputs and yields the
+// results; `kind` names the loop nest codegen builds for it.
+Types CheckFusion(std::span<const TensorType> inputs, const AttrMap& attrs,
+                  std::span<const Region* const> regions) {
+  GRAPHC_RETURN_IF_ERROR(CheckRegionsPresent(regions));
+  const std::string& kind = std::get<std::string>(attrs.find("kind")->second);
+  if (kind != "loop" && kind != "reduction" && kind != "matmul") {
+    return absl::InvalidArgumentError(
+        StrCat("fusion kind must be \"loop\", \"reduction\" or \"matmul\", got \"", kind, "\""));
+  }
+  GRAPHC_RETURN_IF_ERROR(CheckRegionArgs(*regions[0], "fusion", inputs));
+  return YieldTypes(*regions[0], "fusion");
+}
+
 // The operand types of `op`, as inference saw them.
 absl::StatusOr<std::vector<TensorType>> OperandTypes(const Op& op) {
   for (int i = 0; i < op.num_operands(); ++i) {
@@ -198,6 +212,28 @@ void RegisterControlOps(OpRegistry& r) {
     };
     def.fusion = FusionKind::kOpaque;
     def.structural = true;
+    r.Register(std::move(def));
+  }
+
+  // ---- fusion: a group of ops the fusion pass outlined; codegen makes it one loop nest ----
+  {
+    OpDef def;
+    def.name = "fusion";
+    def.summary = "runs its region on the operands as one unit; `kind` is loop, reduction or matmul";
+    def.num_operands = OpDef::kVariadic;
+    def.num_regions = 1;
+    def.attrs = {{"kind", AttrKind::kString, std::nullopt}};
+    def.infer = [](const InferContext& c) -> Types { return CheckFusion(c.operands, c.attrs, c.regions); };
+    def.verify = [](const Op& op) -> absl::Status {
+      GRAPHC_ASSIGN_OR_RETURN(std::vector<TensorType> operands, OperandTypes(op));
+      return CheckFusion(operands, op.attrs(), RegionsOf(op)).status();
+    };
+    def.fusion = FusionKind::kOpaque;
+    def.structural = true;
+    // Fusion runs after autodiff in every pipeline; differentiating a fused
+    // graph would mean differentiating its body, which nothing needs.
+    def.not_differentiable = true;
+    def.isolated_regions = true;
     r.Register(std::move(def));
   }
 

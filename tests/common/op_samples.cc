@@ -575,6 +575,9 @@ const std::set<std::string>& OpsWithoutSamples() {
       "cond",
       "while",
       "call",
+      // A fusion op runs a region the fusion pass outlined; covered by the
+      // pipeline equivalence tests and tests/gir/fusion.gir.
+      "fusion",
       // Variable ops: they need a module-level variable (a graphc::Variable);
       // covered through the Variable API in parity_test.cc.
       "read_var",

@@ -3,6 +3,8 @@
 // lists, each checked with exact values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -234,6 +236,50 @@ TEST(Function, ShapeErrorsNameTheOpShapesAndTheUsersLine) {
     EXPECT_NE(msg.find("function_test.cc:"), std::string::npos) << msg;
     EXPECT_NE(msg.find("matmul(f32[2,3], f32[4,5])"), std::string::npos) << msg;
   }
+}
+
+}  // namespace
+}  // namespace graphc
+
+namespace graphc {
+namespace {
+
+// function() runs the default pass pipeline on each trace: the elementwise
+// chain becomes one fusion op, duplicate work is merged, dead work goes.
+TEST(FunctionPipeline, TracedGraphIsOptimised) {
+  auto f = function([](const Tensor& x) {
+    const Tensor unused = exp(x) * 3.f;  // dead: dce removes it
+    (void)unused;
+    return relu(x * 2.f + 1.f) * sigmoid(x) + sigmoid(x);  // sigmoid twice: cse
+  });
+  const std::vector<float> expected = [] {
+    std::vector<float> out;
+    for (float v : {-1.f, 0.5f, 2.f}) {
+      const float s = 1.f / (1.f + std::exp(-v));
+      out.push_back(std::max(v * 2.f + 1.f, 0.f) * s + s);
+    }
+    return out;
+  }();
+  const std::vector<float> got = f(constant({-1.f, 0.5f, 2.f})).to_vector<float>();
+  ASSERT_EQ(got.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_NEAR(got[i], expected[i], 1e-6f) << i;
+
+  const ConcreteFunction cf = f.get_concrete_function(TensorSpec({3}));
+  const std::string optimised = cf.ir_text();
+  const std::string traced = cf.traced_ir_text();
+  EXPECT_NE(optimised.find("fusion"), std::string::npos) << optimised;
+  EXPECT_EQ(optimised.find("exp"), std::string::npos) << optimised;
+  EXPECT_EQ(traced.find("fusion"), std::string::npos) << traced;
+  EXPECT_NE(traced.find("exp"), std::string::npos) << traced;
+  // One fusion op and the return at the top level.
+  EXPECT_EQ(cf.function().body().ops().size(), 2u) << optimised;
+}
+
+TEST(FunctionPipeline, OptimizeFalseRunsTheGraphAsTraced) {
+  auto f = function([](const Tensor& x) { return negative(negative(x)) + 0.f; }, {.optimize = false});
+  EXPECT_EQ(f(constant({-0.f, 1.f})).to_vector<float>(), (std::vector<float>{0.f, 1.f}));
+  const ConcreteFunction cf = f.get_concrete_function(TensorSpec({2}));
+  EXPECT_EQ(cf.ir_text(), cf.traced_ir_text());
 }
 
 }  // namespace

@@ -121,6 +121,7 @@ TEST(Parser, NumbersConvertToTheElementDType) {
   const auto& nan = NthOp(body, 4).attr<DenseElements>("value");
   EXPECT_EQ(nan.size(), 4);
   EXPECT_TRUE(std::isnan(nan.GetDouble(3)));
+  EXPECT_FALSE(std::signbit(nan.GetDouble(3)));
   // An integer is accepted for a float attribute.
   EXPECT_EQ(NthOp(body, 5).attr<double>("value"), 3.0);
   EXPECT_EQ(NthOp(body, 6).attr<DenseElements>("value").GetInt(0),

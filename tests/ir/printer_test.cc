@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "ir/builder.h"
+#include "ir/parser.h"
 
 namespace graphc::ir {
 namespace {
@@ -88,10 +89,30 @@ TEST(Printer, F32ConstantsUseShortestForm) {
   const double inf = std::numeric_limits<double>::infinity();
   EXPECT_EQ(t.Constant(Doubles(F32({3}), {std::nan(""), inf, -inf})),
             "%4 = constant {value = dense<f32[3] [nan, inf, -inf]>} : f32[3]");
+  // A NaN's sign survives printing (folded 0/0 is -nan on x86).
   EXPECT_EQ(t.Constant(Doubles(F32({1}), {7})),
             "%5 = constant {value = dense<f32[1] 7.0>} : f32[1]");
   EXPECT_EQ(t.Constant(DenseElements(F32({0, 2}))),
             "%6 = constant {value = dense<f32[0,2] []>} : f32[0,2]");
+}
+
+// A NaN's sign survives printing and parsing (a folded 0/0 is -nan on
+// x86, and folding must not change bits); the payload does not.
+TEST(Printer, NanKeepsItsSign) {
+  Fixture t;
+  EXPECT_EQ(t.Constant(Doubles(F32({2}), {-std::nan(""), std::nan("")})),
+            "%0 = constant {value = dense<f32[2] [-nan, nan]>} : f32[2]");
+  absl::StatusOr<std::unique_ptr<Module>> m = ParseModule(
+      "func @f() -> (f64[2]) {\n"
+      "  %0 = constant {value = dense<f64[2] [-nan, nan]>} : f64[2]\n"
+      "  return %0\n"
+      "}\n",
+      "nan.gir");
+  ASSERT_TRUE(m.ok()) << m.status();
+  const DenseElements& value =
+      (*m)->functions()[0]->body().ops().front()->attr<DenseElements>("value");
+  EXPECT_TRUE(std::isnan(value.GetDouble(0)) && std::signbit(value.GetDouble(0)));
+  EXPECT_TRUE(std::isnan(value.GetDouble(1)) && !std::signbit(value.GetDouble(1)));
 }
 
 TEST(Printer, F64IntAndBoolConstants) {

@@ -14,6 +14,7 @@
 #include "ir/op_registry.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
+#include "tests/common/test_files.h"
 
 namespace graphc::ir {
 namespace {
@@ -22,22 +23,8 @@ namespace fs = std::filesystem;
 
 const fs::path kGirDir = fs::path(__FILE__).parent_path().parent_path() / "gir";
 
-std::vector<fs::path> GirFiles(const fs::path& dir) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".gir")
-      files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::vector<fs::path> GirFiles(const fs::path& dir) { return test::FilesIn(dir, ".gir"); }
+using test::ReadFile;
 
 // True if `message` reads "NAME:LINE:COL: error: ...".
 bool HasFileLineColPrefix(const std::string& message, const std::string& name) {

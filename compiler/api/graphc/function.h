@@ -42,6 +42,9 @@ struct FunctionOptions {
   // When set, every call must match it (an error otherwise) and it is the
   // only signature ever traced.
   std::optional<std::vector<TensorSpec>> input_signature = std::nullopt;
+  // Run the default pass pipeline (inlining, clean-ups, fusion:
+  // docs/passes.md) on each traced graph. Off: the graph runs as traced.
+  bool optimize = true;
 };
 
 class ConcreteFunctionImpl;
@@ -55,8 +58,11 @@ class ConcreteFunction {
   // match the traced signature (`?` dims match any size).
   std::vector<Tensor> operator()(const std::vector<Tensor>& inputs) const;
 
-  // The IR (docs/ir.md): print it, or save it for `graphc`.
+  // The IR that runs (docs/ir.md), after the pass pipeline: print it, or
+  // save it for `graphc`.
   std::string ir_text() const;
+  // The IR as traced, before any pass ran.
+  std::string traced_ir_text() const;
   void save(const std::string& path) const;
   const ir::Function& function() const;
   const ir::Module& module() const;
