@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The graphc demo: the TensorFlow tutorial's linear regression written with
 # graphc's C++ API, run eagerly and as a traced function; then the `graphc`
-# tool on a sample IR file (a linear-regression training step) and on a
-# file with a shape error.
+# tool on a sample IR file (a linear-regression training step), on a file
+# with a shape error, and the pass pipeline on an MLP training step traced
+# from C++ (fused, with its buffer plan).
 # BUILD_DIR overrides the build folder (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +37,8 @@ status=0
 "$graphc" verify "$bad" || status=$?
 echo "(exit status $status: bad input)"
 [[ $status -eq 1 ]]
+
+echo
+step=tests/tools/mlp_train_step.gir
+echo "\$ graphc opt $step --stats --passes='inline,fixpoint(canonicalize,cse,dce),fuse,plan-buffers'"
+"$graphc" opt "$step" --stats --passes='inline,fixpoint(canonicalize,cse,dce),fuse,plan-buffers' 2>&1

@@ -40,6 +40,7 @@ ir::Location ToIrLocation(const std::source_location& loc) {
 Tensor MakeTraced(ir::Value* value, uint64_t trace_id) {
   auto impl = std::make_shared<TensorImpl>();
   impl->symbolic = value;
+  impl->symbolic_type = value->type();
   impl->trace_id = trace_id;
   return Tensor(std::shared_ptr<const TensorImpl>(std::move(impl)));
 }

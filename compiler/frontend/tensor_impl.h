@@ -15,14 +15,18 @@ namespace graphc {
 
 struct TensorImpl {
   HostTensor value;              // eager: defined
-  ir::Value* symbolic = nullptr;  // traced: the SSA value
+  // Traced: the SSA value, valid only while its trace is being built (the
+  // pass pipeline may delete it afterwards), and a copy of its type, so a
+  // tensor that escaped its trace can still say what it is.
+  ir::Value* symbolic = nullptr;
+  ir::TensorType symbolic_type;
   uint64_t trace_id = 0;         // traced: the trace it belongs to
   // A scalar written as a C++ number: in an elementwise op it takes the
   // dtype of the other operands (like Python numbers in TensorFlow).
   bool weak = false;
 
   bool traced() const { return symbolic != nullptr; }
-  const ir::TensorType& type() const { return traced() ? symbolic->type() : value.type(); }
+  const ir::TensorType& type() const { return traced() ? symbolic_type : value.type(); }
 };
 
 Tensor MakeEager(HostTensor value);
