@@ -107,13 +107,9 @@ int RunGrad(Args args) {
   absl::StatusOr<std::unique_ptr<ir::Module>> module = Load(path);
   if (!module.ok()) return Fail(module.status());
   ir::Module& m = **module;
-  const ir::Function* f = function_name.empty()
-                              ? (m.functions().empty() ? nullptr : m.functions().front().get())
-                              : m.FindFunction(function_name);
-  if (f == nullptr) {
-    return Fail(function_name.empty() ? StrCat(DisplayName(path), ": error: the module has no function")
-                                      : StrCat(DisplayName(path), ": error: no function @", function_name));
-  }
+  absl::StatusOr<const ir::Function*> found = FindFunctionOrFirst(m, function_name, path);
+  if (!found.ok()) return Fail(found.status());
+  const ir::Function* f = *found;
   absl::StatusOr<ir::Function*> g = passes::BuildGradientFunction(m, *f);
   if (!g.ok()) return Fail(StrCat(DisplayName(path), ": error: ", ToStd(g.status().message())));
   Write(ir::PrintModule(m));

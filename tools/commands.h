@@ -12,5 +12,6 @@ int RunGrad(Args args);
 int RunOps(Args args);
 int RunOpt(Args args);
 int RunDot(Args args);
+int RunRun(Args args);
 
 }  // namespace graphc::tool

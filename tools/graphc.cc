@@ -6,6 +6,7 @@
 //   graphc opt FILE         run a pass pipeline and print the result
 //   graphc dot FILE         draw the graph (Graphviz DOT), fusion groups as clusters
 //   graphc ops [OP...]      list the registered ops
+//   graphc run FILE         run a function on .npy inputs, write .npy outputs
 //
 // FILE may be `-` for standard input. Exit status: 0 on success, 1 when the
 // input is bad (one error line on stderr), 2 on bad usage.
@@ -36,6 +37,8 @@ constexpr Command kCommands[] = {
     {"dot", "FILE", "draw the graph as Graphviz DOT (fusion groups as clusters), after --passes", 1,
      1, RunDot, "--passes=LIST --function=F"},
     {"ops", "[OP...]", "list the registered ops (or the named ones)", 0, -1, RunOps},
+    {"run", "FILE", "run a function (--function=F, default the first) on .npy inputs", 1, 1, RunRun,
+     "--function=F --input=NAME=FILE.npy... --output-dir=DIR"},
 };
 
 std::string Usage() {

@@ -49,6 +49,18 @@ absl::StatusOr<std::unique_ptr<ir::Module>> Load(std::string_view path) {
   return ir::ParseModule(*text, DisplayName(path));
 }
 
+absl::StatusOr<const ir::Function*> FindFunctionOrFirst(const ir::Module& module,
+                                                        std::string_view name,
+                                                        std::string_view path) {
+  const ir::Function* f = name.empty()
+                              ? (module.functions().empty() ? nullptr : module.functions().front().get())
+                              : module.FindFunction(name);
+  if (f != nullptr) return f;
+  return absl::NotFoundError(name.empty()
+                                 ? StrCat(DisplayName(path), ": error: the module has no function")
+                                 : StrCat(DisplayName(path), ": error: no function @", name));
+}
+
 std::optional<std::string_view> OptionValue(std::string_view arg, std::string_view name) {
   if (arg.size() < name.size() + 3 || arg.substr(0, 2) != "--" ||
       arg.substr(2, name.size()) != name || arg[name.size() + 2] != '=') {

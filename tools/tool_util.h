@@ -54,6 +54,13 @@ std::optional<std::string_view> OptionValue(std::string_view arg, std::string_vi
 // True for an argument that looks like an option (`-x`, `--x`), not `-`.
 inline bool IsOption(std::string_view arg) { return arg.size() > 1 && arg[0] == '-'; }
 
+// The function `name` of `module`, or its first function when `name` is
+// empty; an error "FILE: error: no function @name" (or "the module has no
+// function") naming the input `path`.
+absl::StatusOr<const ir::Function*> FindFunctionOrFirst(const ir::Module& module,
+                                                        std::string_view name,
+                                                        std::string_view path);
+
 // Bad usage: the problem, then the usage of the command (or of graphc).
 int UsageError(std::string_view message, const Command* command = nullptr);
 
