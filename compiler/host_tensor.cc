@@ -1,6 +1,7 @@
 #include "compiler/host_tensor.h"
 
 #include <cassert>
+#include <cmath>
 #include <new>
 
 #include "compiler/convert.h"
@@ -80,6 +81,31 @@ HostTensor HostTensor::Clone() const {
 bool HostTensor::BitwiseEquals(const HostTensor& other) const {
   return type_ == other.type_ &&
          std::memcmp(data(), other.data(), static_cast<size_t>(byte_size())) == 0;
+}
+
+namespace {
+
+template <typename T>
+bool SameBitsOrBothNan(const uint8_t* a, const uint8_t* b, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    T x, y;
+    std::memcpy(&x, a + i * sizeof(T), sizeof(T));
+    std::memcpy(&y, b + i * sizeof(T), sizeof(T));
+    if (std::isnan(x) && std::isnan(y)) continue;
+    if (std::memcmp(&x, &y, sizeof(T)) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool HostTensor::BitwiseEqualsUpToNans(const HostTensor& other) const {
+  if (type_ != other.type_) return false;
+  switch (type_.dtype) {
+    case ir::DType::kF32: return SameBitsOrBothNan<float>(data(), other.data(), size_);
+    case ir::DType::kF64: return SameBitsOrBothNan<double>(data(), other.data(), size_);
+    default: return BitwiseEquals(other);
+  }
 }
 
 }  // namespace graphc

@@ -54,6 +54,10 @@ class HostTensor {
 
   // Same dtype, shape and bytes.
   bool BitwiseEquals(const HostTensor& other) const;
+  // The same, except that any NaN equals any NaN: compiled code does not fix
+  // a NaN's sign or payload (LLVM promises nothing about them, and may
+  // reorder the operands of x * y), so the JIT is held to this.
+  bool BitwiseEqualsUpToNans(const HostTensor& other) const;
 
  private:
   ir::TensorType type_;

@@ -3,6 +3,7 @@
 // a `.npy` file.
 //
 //   graphc run FILE [--function=NAME] --input=NAME=FILE.npy ... [--output-dir=DIR]
+//              [--interpret]
 //
 // NAME is a parameter's name as the IR prints it (`x` for `%x`, `0` for
 // `%0`) or `@w` for a module variable the function uses (each one needs its
@@ -24,22 +25,33 @@
 #include "absl/container/flat_hash_set.h"
 #include "compiler/dtype_dispatch.h"
 #include "compiler/host_tensor.h"
+#include "compiler/codegen/compiled_kernels.h"
+#include "compiler/interpreter/constant_evaluator.h"
 #include "compiler/interpreter/interpreter.h"
 #include "ir/printer.h"
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
+#include "passes/pass_manager.h"
 #include "runtime/npy.h"
 #include "tools/commands.h"
 
 namespace graphc::tool {
 namespace {
 
-// Runs `f`: the one place that chooses how. The reference interpreter for
-// now; the JIT joins here.
-absl::StatusOr<std::vector<HostTensor>> Execute(const ir::Function& f,
+// Runs `f`: the one place that chooses how. By default the module goes
+// through the default pass pipeline and its fusion groups run compiled by
+// the JIT (the rest on the interpreter), as graphc::function does;
+// `--interpret` runs the file as written on the reference interpreter.
+absl::StatusOr<std::vector<HostTensor>> Execute(ir::Module& module, const ir::Function& f,
                                                 std::span<const HostTensor> args,
-                                                interp::VariableStore* variables) {
-  return interp::RunFunction(f, args, variables);
+                                                interp::VariableStore* variables,
+                                                bool interpret) {
+  if (interpret) return interp::RunFunction(f, args, variables);
+  passes::PassContext context = interp::DefaultPassContext();
+  if (absl::Status s = passes::RunPipeline(module, context); !s.ok()) return s;
+  absl::StatusOr<interp::CompiledKernels> kernels = codegen::CompileFusionKernels(f);
+  if (!kernels.ok()) return kernels.status();
+  return interp::RunFunction(f, args, variables, &*kernels);
 }
 
 runtime::NpyDType ToNpy(ir::DType dtype) {
@@ -269,8 +281,11 @@ absl::Status WriteOutput(const std::filesystem::path& dir, const Output& out) {
 int RunRun(Args args) {
   std::string_view path, function_name, output_dir;
   std::vector<InputArg> inputs;
+  bool interpret = false;
   for (std::string_view a : args) {
-    if (auto v = OptionValue(a, "function")) {
+    if (a == "--interpret") {
+      interpret = true;
+    } else if (auto v = OptionValue(a, "function")) {
       function_name = *v;
     } else if (auto v = OptionValue(a, "output-dir")) {
       output_dir = *v;
@@ -292,7 +307,7 @@ int RunRun(Args args) {
   }
   absl::StatusOr<std::unique_ptr<ir::Module>> module = Load(path);
   if (!module.ok()) return Fail(module.status());
-  const ir::Module& m = **module;
+  ir::Module& m = **module;
   if (absl::Status s = ir::VerifyModule(m); !s.ok()) {
     return Fail(StrCat(DisplayName(path), ": error: ", ToStd(s.message())));
   }
@@ -303,7 +318,10 @@ int RunRun(Args args) {
   std::vector<HostTensor> arguments;
   interp::VariableStore variables;
   if (absl::Status s = BindInputs(*f, inputs, arguments, variables); !s.ok()) return Fail(s);
-  absl::StatusOr<std::vector<HostTensor>> results = Execute(*f, arguments, &variables);
+  // Before the passes, which may delete a read whose value is unused.
+  const std::vector<std::string> used_variables = VariablesUsed(*f);
+  absl::StatusOr<std::vector<HostTensor>> results =
+      Execute(m, *f, arguments, &variables, interpret);
   if (!results.ok()) {
     return Fail(StrCat(DisplayName(path), ": error: ", ToStd(results.status().message())));
   }
@@ -312,7 +330,7 @@ int RunRun(Args args) {
   for (size_t i = 0; i < results->size(); ++i) {
     outputs.push_back({StrCat("result", i), StrCat("result", i, ".npy"), (*results)[i]});
   }
-  for (const std::string& name : VariablesUsed(*f)) {
+  for (const std::string& name : used_variables) {
     outputs.push_back({StrCat("@", name), StrCat("var.", name, ".npy"), variables.at(name)});
   }
   if (!output_dir.empty()) {

@@ -38,7 +38,7 @@ constexpr Command kCommands[] = {
      1, RunDot, "--passes=LIST --function=F"},
     {"ops", "[OP...]", "list the registered ops (or the named ones)", 0, -1, RunOps},
     {"run", "FILE", "run a function (--function=F, default the first) on .npy inputs", 1, 1, RunRun,
-     "--function=F --input=NAME=FILE.npy... --output-dir=DIR"},
+     "--function=F --input=NAME=FILE.npy... --output-dir=DIR --interpret"},
 };
 
 std::string Usage() {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/compiled_kernels.h"
 #include "compiler/frontend/variable_state.h"
 #include "compiler/host_tensor.h"
 #include "graphc/function.h"
@@ -19,6 +20,9 @@ class ConcreteFunctionImpl {
   ir::Function* function = nullptr;
   std::string traced_text;                 // the module as traced, printed
   int num_inputs = 0;                      // user inputs; captures follow
+  // Executor::kJit: the compiled fusion kernels (empty for the interpreter).
+  interp::CompiledKernels kernels;
+  codegen::CompileStats compile_stats;
   std::vector<HostTensor> captured;        // values of the capture parameters
   // Variables by IR name (module variable declarations).
   std::vector<std::pair<std::string, std::shared_ptr<VariableState>>> variables;

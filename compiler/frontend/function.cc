@@ -1,3 +1,4 @@
+#include <atomic>
 #include <fstream>
 
 #include "compiler/frontend/concrete_function.h"
@@ -33,8 +34,17 @@ absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::Run(
   args.insert(args.end(), captured.begin(), captured.end());
   interp::VariableStore store;
   for (const auto& [name, state] : variables) store.emplace(name, state->value);  // shares buffers
-  return interp::RunFunction(*function, args, &store);
+  return interp::RunFunction(*function, args, &store, &kernels);
 }
+
+namespace {
+std::atomic<Executor> g_default_executor{Executor::kJit};
+}  // namespace
+
+void set_default_executor(Executor executor) {
+  g_default_executor = executor == Executor::kDefault ? Executor::kJit : executor;
+}
+Executor default_executor() { return g_default_executor; }
 
 std::vector<Tensor> ConcreteFunction::operator()(const std::vector<Tensor>& inputs) const {
   std::vector<HostTensor> values;
@@ -48,6 +58,10 @@ std::vector<Tensor> ConcreteFunction::operator()(const std::vector<Tensor>& inpu
 
 std::string ConcreteFunction::ir_text() const { return ir::PrintModule(*impl_->module); }
 std::string ConcreteFunction::traced_ir_text() const { return impl_->traced_text; }
+int ConcreteFunction::compiled_fusions() const { return impl_->compile_stats.compiled_fusions; }
+int ConcreteFunction::interpreted_fusions() const {
+  return impl_->compile_stats.interpreted_fusions;
+}
 
 void ConcreteFunction::save(const std::string& path) const {
   std::ofstream out(path);
@@ -128,6 +142,16 @@ ConcreteFunction Trace(const FunctionOptions& options, const std::vector<ArgKey>
   if (options.optimize) {
     passes::PassContext context = interp::DefaultPassContext();
     ThrowIfError(passes::RunPipeline(*impl->module, context));
+  }
+  const Executor executor =
+      options.executor == Executor::kDefault ? default_executor() : options.executor;
+  if (executor == Executor::kJit) {
+    impl->kernels = ValueOrThrow(codegen::CompileFusionKernels(*impl->function, &impl->compile_stats),
+                                 std::source_location::current());
+  } else {
+    ir::WalkOps(impl->function->body(), [&](const ir::Op* op) {
+      if (op->name() == "fusion") ++impl->compile_stats.interpreted_fusions;
+    });
   }
   return ConcreteFunction(std::move(impl));
 }

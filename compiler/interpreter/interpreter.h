@@ -6,10 +6,12 @@
 // only shows at run time is reported like one at build time.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "compiler/host_tensor.h"
 #include "compiler/interpreter/eval_context.h"
@@ -17,12 +19,20 @@
 
 namespace graphc::interp {
 
+// Compiled code for some ops of a function: when the interpreter reaches
+// an op in the table, it calls the compiled kernel on the op's operands
+// instead of interpreting the op (the JIT runs fusion groups this way).
+using CompiledKernel =
+    std::function<absl::StatusOr<std::vector<HostTensor>>(std::span<const HostTensor> operands)>;
+using CompiledKernels = absl::flat_hash_map<const ir::Op*, CompiledKernel>;
+
 // Runs `function` on `args` (checked against its parameter types).
 // `variables` holds the module variables the function uses; assign ops
-// update them in place.
+// update them in place. Ops in `kernels` (may be null) run compiled.
 absl::StatusOr<std::vector<HostTensor>> RunFunction(const ir::Function& function,
                                                     std::span<const HostTensor> args,
-                                                    VariableStore* variables);
+                                                    VariableStore* variables,
+                                                    const CompiledKernels* kernels = nullptr);
 
 // Evaluates one region-free op on concrete operands: what an eager op does.
 // `attrs` gets its defaults filled in.

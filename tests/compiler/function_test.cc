@@ -284,3 +284,32 @@ TEST(FunctionPipeline, OptimizeFalseRunsTheGraphAsTraced) {
 
 }  // namespace
 }  // namespace graphc
+
+namespace graphc {
+namespace {
+
+// function() compiles fusion groups with the JIT by default; the
+// interpreter stays selectable per function and globally, with the same bits.
+TEST(FunctionExecutor, JitByDefaultInterpreterSelectable) {
+  auto body = [](const Tensor& x) { return relu(x * 2.f + 1.f) * sigmoid(x) + 0.5f * x; };
+  const Tensor x = constant({-2.f, -0.f, 0.25f, 3.f, 1e30f, -1e30f});
+  auto jit = function(body);
+  auto interpreted = function(body, {.executor = Executor::kInterpreter});
+  const Tensor a = jit(x), b = interpreted(x);
+  EXPECT_EQ(a.to_vector<float>(), b.to_vector<float>());
+  const ConcreteFunction cf_jit = jit.get_concrete_function(TensorSpec({6}));
+  const ConcreteFunction cf_interp = interpreted.get_concrete_function(TensorSpec({6}));
+  EXPECT_EQ(cf_jit.compiled_fusions(), 1) << cf_jit.ir_text();
+  EXPECT_EQ(cf_interp.compiled_fusions(), 0);
+  EXPECT_EQ(cf_interp.interpreted_fusions(), 1);
+
+  set_default_executor(Executor::kInterpreter);
+  auto later = function(body);
+  EXPECT_EQ(later.get_concrete_function(TensorSpec({6})).compiled_fusions(), 0);
+  EXPECT_EQ(later(x).to_vector<float>(), a.to_vector<float>());
+  set_default_executor(Executor::kDefault);  // back to the JIT
+  EXPECT_EQ(default_executor(), Executor::kJit);
+}
+
+}  // namespace
+}  // namespace graphc

@@ -37,6 +37,17 @@ struct TensorSpec {
       : shape(std::move(shape_)), dtype(dtype_), name(std::move(name_)) {}
 };
 
+// How traced graphs run. kJit compiles fusion groups to native code with
+// the LLVM JIT (ops codegen does not cover yet run on the interpreter, so
+// results are the same); kInterpreter runs everything on the reference
+// interpreter; kDefault follows set_default_executor (kJit to begin with).
+enum class Executor { kDefault, kJit, kInterpreter };
+
+// The executor of functions whose options say kDefault, for functions
+// traced from now on.
+void set_default_executor(Executor executor);
+Executor default_executor();
+
 struct FunctionOptions {
   std::string name = "fn";
   // When set, every call must match it (an error otherwise) and it is the
@@ -45,6 +56,7 @@ struct FunctionOptions {
   // Run the default pass pipeline (inlining, clean-ups, fusion:
   // docs/passes.md) on each traced graph. Off: the graph runs as traced.
   bool optimize = true;
+  Executor executor = Executor::kDefault;
 };
 
 class ConcreteFunctionImpl;
@@ -63,6 +75,10 @@ class ConcreteFunction {
   std::string ir_text() const;
   // The IR as traced, before any pass ran.
   std::string traced_ir_text() const;
+  // How many fusion groups run as native code, and how many on the
+  // interpreter (not supported by codegen yet, or kInterpreter).
+  int compiled_fusions() const;
+  int interpreted_fusions() const;
   void save(const std::string& path) const;
   const ir::Function& function() const;
   const ir::Module& module() const;
