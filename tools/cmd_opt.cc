@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_split.h"
+#include "compiler/codegen/emit_text.h"
 #include "compiler/interpreter/constant_evaluator.h"
 #include "ir/op_registry.h"
 #include "ir/printer.h"
@@ -45,7 +46,7 @@ absl::flat_hash_map<std::string, OpCounts> CountAll(const ir::Module& module) {
 }  // namespace
 
 // graphc opt FILE [--passes=LIST] [--print-after-all] [--print-after=NAME]
-//                 [--verify-each] [--timing] [--stats]
+//                 [--verify-each] [--timing] [--stats] [--emit=ir|llvm|asm]
 // Prints the optimised module on stdout; IR dumps and the timing table go
 // to stderr (as MLIR's do), each dump a whole module that parses back.
 int RunOpt(Args args) {
@@ -54,6 +55,7 @@ int RunOpt(Args args) {
   passes::PipelineOptions options;
   bool timing = false;
   bool stats = false;
+  std::string_view emit = "ir";
   for (std::string_view a : args) {
     if (auto v = OptionValue(a, "passes")) {
       pipeline = std::string(*v);
@@ -70,6 +72,11 @@ int RunOpt(Args args) {
       timing = true;
     } else if (a == "--stats") {
       stats = true;
+    } else if (auto v = OptionValue(a, "emit")) {
+      emit = *v;
+      if (emit != "ir" && emit != "llvm" && emit != "asm") {
+        return UsageError(StrCat("--emit takes ir, llvm or asm, got '", emit, "'"));
+      }
     } else if (IsOption(a)) {
       return UsageError(StrCat("unknown option '", a, "'"));
     } else {
@@ -97,6 +104,15 @@ int RunOpt(Args args) {
   }
   if (!changed.ok()) {
     return Fail(StrCat(DisplayName(path), ": error: ", ToStd(changed.status().message())));
+  }
+  if (emit != "ir") {
+    absl::StatusOr<std::string> text = codegen::EmitModuleText(
+        **module, emit == "llvm" ? codegen::TextKind::kLlvmIr : codegen::TextKind::kAssembly);
+    if (!text.ok()) {
+      return Fail(StrCat(DisplayName(path), ": error: ", ToStd(text.status().message())));
+    }
+    Write(*text);
+    return kOk;
   }
   Write(ir::PrintModule(**module));
   // Buffer plans (plan-buffers) follow as comment lines: the output still parses.

@@ -33,7 +33,7 @@ constexpr Command kCommands[] = {
     {"grad", "FILE", "add @F_grad (F: --function=F, default the first): F's result and gradients", 1, 1,
      RunGrad, "--function=F"},
     {"opt", "FILE", "run a pass pipeline (default: the one function() uses) and print the result", 1,
-     1, RunOpt, "--passes=LIST --print-after-all --print-after=PASS --verify-each --timing --stats"},
+     1, RunOpt, "--passes=LIST --print-after-all --print-after=PASS --verify-each --timing --stats --emit=ir|llvm|asm"},
     {"dot", "FILE", "draw the graph as Graphviz DOT (fusion groups as clusters), after --passes", 1,
      1, RunDot, "--passes=LIST --function=F"},
     {"ops", "[OP...]", "list the registered ops (or the named ones)", 0, -1, RunOps},
