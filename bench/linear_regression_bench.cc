@@ -41,16 +41,16 @@ gc::Tensor Step(const gc::Variable& w, const gc::Tensor& x, const gc::Tensor& y)
   return loss;
 }
 
-// All steps in one graph: a fori_loop carrying w. The gradient is written
-// out, 2/32 * x^T (x w - y): GradientTape::gradient inside a traced loop
-// body crashes today (docs/benchmarks.md, "Known gaps"). Returns the final w.
+// All steps in one graph: a fori_loop carrying w, each iteration a
+// tutorial-style step with its own tape. Returns the final w.
 gc::Tensor Train(const gc::Tensor& x, const gc::Tensor& y, const gc::Tensor& w0) {
   return gc::fori_loop(
       0, kSteps,
       [&](const gc::Tensor&, const gc::Tensor& w) {
-        const gc::Tensor residual = gc::matmul(x, w) - y;
-        const gc::Tensor dw = (2.f / 32.f) * gc::matmul(x, residual, /*transpose_a=*/true);
-        return w - kLearningRate * dw;
+        gc::GradientTape tape;
+        tape.watch(w);
+        const gc::Tensor loss = gc::reduce_mean(gc::square(y - gc::matmul(x, w)));
+        return w - kLearningRate * tape.gradient(loss, w);
       },
       w0);
 }

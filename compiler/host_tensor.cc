@@ -10,11 +10,11 @@
 namespace graphc {
 namespace {
 
-std::shared_ptr<uint8_t> AllocateAligned(int64_t bytes) {
+std::shared_ptr<uint8_t> AllocateAligned(int64_t bytes, bool zero = true) {
   // At least one byte so every defined tensor (even an empty one) has a buffer.
   const size_t n = static_cast<size_t>(bytes > 0 ? bytes : 1);
   auto* p = static_cast<uint8_t*>(::operator new(n, std::align_val_t{64}));
-  std::memset(p, 0, n);
+  if (zero) std::memset(p, 0, n);
   return std::shared_ptr<uint8_t>(
       p, [](uint8_t* q) { ::operator delete(q, std::align_val_t{64}); });
 }
@@ -26,6 +26,15 @@ HostTensor::HostTensor(ir::DType dtype, ir::Shape shape)
   assert(type_.shape.is_static());
   size_ = type_.shape.num_elements().value_or(0);
   buffer_ = AllocateAligned(byte_size());
+}
+
+HostTensor HostTensor::Uninitialized(ir::DType dtype, ir::Shape shape) {
+  HostTensor t;
+  t.type_ = {dtype, std::move(shape)};
+  assert(t.type_.shape.is_static());
+  t.size_ = t.type_.shape.num_elements().value_or(0);
+  t.buffer_ = AllocateAligned(t.byte_size(), /*zero=*/false);
+  return t;
 }
 
 HostTensor HostTensor::FromDense(const ir::DenseElements& dense) {

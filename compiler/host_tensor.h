@@ -22,6 +22,9 @@ class HostTensor {
   // Zero-filled. `shape` must be static.
   HostTensor(ir::DType dtype, ir::Shape shape);
 
+  // Not zero-filled: for outputs a kernel writes completely (filling large
+  // buffers first measurably slowed compiled steps).
+  static HostTensor Uninitialized(ir::DType dtype, ir::Shape shape);
   static HostTensor FromDense(const ir::DenseElements& dense);
   ir::DenseElements ToDense() const;
 

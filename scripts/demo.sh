@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The graphc demo: the TensorFlow tutorial's linear regression written with
-# graphc's C++ API, run eagerly and as a traced function; then the `graphc`
-# tool on a sample IR file (a linear-regression training step), on a file
-# with a shape error, and the pass pipeline on an MLP training step traced
-# from C++ (fused, with its buffer plan).
+# The graphc demo: the digits classifier (examples/digits_classifier.cc), an
+# MLP written with graphc's C++ API and graphc::nn, trained as one compiled
+# training step, saved, reloaded and evaluated; then the `graphc` tool on a
+# sample IR file (a linear-regression training step), on a file with a shape
+# error, and the pass pipeline on an MLP training step traced from C++
+# (fused, with its buffer plan).
 # BUILD_DIR overrides the build folder (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +12,12 @@ cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 bash scripts/setup.sh
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j "${JOBS:-2}" --target graphc linear_regression
+cmake --build "$build_dir" -j "${JOBS:-2}" --target graphc digits_classifier
 graphc=$build_dir/tools/graphc
 
 echo
-echo "\$ $build_dir/examples/linear_regression"
-"$build_dir/examples/linear_regression"
+echo "\$ $build_dir/examples/digits_classifier"
+"$build_dir/examples/digits_classifier"
 
 echo
 echo "\$ graphc print examples/ir/sample.gir"

@@ -27,8 +27,10 @@ std::vector<int64_t> BroadcastStrides(const ir::Shape& in, const ir::Shape& out)
 absl::StatusOr<Jit*> ProcessJit();
 
 // Kernels for every supported fusion op in `function`, nested regions
-// included. Loops of at least kParallelElements elements are split across
-// the machine's cores.
+// included, and for each elementwise op left outside fusion groups (a
+// producer with several consumers), compiled as a one-op loop. Loops of at
+// least kParallelElements elements are split over runtime's default
+// thread pool (runtime/thread_pool.h).
 absl::StatusOr<interp::CompiledKernels> CompileFusionKernels(const ir::Function& function,
                                                              CompileStats* stats = nullptr);
 

@@ -30,15 +30,18 @@ const ir::Shape* IterationShape(const ir::Op& fusion) {
 
 }  // namespace
 
+bool IsPerElementOp(const ir::Op& op, int64_t rank) {
+  if (op.def().scalar == nullptr && !IsSplatConstant(op)) return false;
+  // A body value larger than the loop would need its own loop.
+  return op.num_results() == 1 && op.result(0)->shape().rank() <= rank;
+}
+
 bool CanEmitLoopKernel(const ir::Op& fusion) {
   if (fusion.name() != "fusion" || fusion.attr<std::string>("kind") != "loop") return false;
   const ir::Shape* shape = IterationShape(fusion);
   if (shape == nullptr) return false;
   for (const auto& op : fusion.region(0).ops()) {
-    if (op->def().is_terminator) continue;
-    if (op->def().scalar == nullptr && !IsSplatConstant(*op)) return false;
-    // A body value larger than the output would need its own loop.
-    if (op->result(0)->shape().rank() > shape->rank()) return false;
+    if (!op->def().is_terminator && !IsPerElementOp(*op, shape->rank())) return false;
   }
   for (int i = 0; i < fusion.num_operands(); ++i) {
     if (fusion.operand(i)->shape().rank() > shape->rank()) return false;
@@ -51,7 +54,23 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   if (!CanEmitLoopKernel(fusion)) {
     return absl::UnimplementedError("fusion is not an elementwise loop over one shape");
   }
-  const ir::Shape& shape = *IterationShape(fusion);
+  const ir::Region& region = fusion.region(0);
+  ElementwiseLoop loop;
+  loop.shape = *IterationShape(fusion);
+  for (int k = 0; k < region.num_arguments(); ++k) loop.inputs.push_back(region.argument(k));
+  for (const auto& op : region.ops()) {
+    if (!op->def().is_terminator) loop.ops.push_back(op.get());
+  }
+  for (const ir::Value* v : region.terminator()->operands()) loop.outputs.push_back(v);
+  if (absl::Status s = EmitElementwiseLoop(loop, module, symbol); !s.ok()) return s;
+  return LoopKernelInfo{symbol, static_cast<int>(loop.shape.rank())};
+}
+
+absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
+                                 const std::string& symbol) {
+  const ir::Shape& shape = loop.shape;
+  const int num_inputs = static_cast<int>(loop.inputs.size());
+  const int num_outputs = static_cast<int>(loop.outputs.size());
   const int rank = static_cast<int>(shape.rank());
   llvm::LLVMContext& c = module.getContext();
   llvm::Type* i64 = llvm::Type::getInt64Ty(c);
@@ -74,12 +93,11 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   llvm::IRBuilder<> b(entry);
 
   // Hoisted: buffer pointers, dims, and how each input is indexed.
-  const ir::Region& region = fusion.region(0);
   std::vector<llvm::Value*> in_ptrs, out_ptrs, dims;
-  for (int k = 0; k < fusion.num_operands(); ++k) {
+  for (int k = 0; k < num_inputs; ++k) {
     in_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, inputs, k)));
   }
-  for (int k = 0; k < fusion.num_results(); ++k) {
+  for (int k = 0; k < num_outputs; ++k) {
     out_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, outputs, k)));
   }
   for (int d = 0; d < rank; ++d) dims.push_back(b.CreateLoad(i64, b.CreateConstGEP1_64(i64, out_dims, d)));
@@ -87,10 +105,10 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   // scalar: rank 0 (offset 0); otherwise strides from the caller.
   enum class Access { kContiguous, kScalar, kStrided };
   std::vector<Access> access;
-  std::vector<std::vector<llvm::Value*>> strides(fusion.num_operands());
+  std::vector<std::vector<llvm::Value*>> strides(loop.inputs.size());
   bool any_strided = false;
-  for (int k = 0; k < fusion.num_operands(); ++k) {
-    const ir::Shape& s = fusion.operand(k)->shape();
+  for (int k = 0; k < num_inputs; ++k) {
+    const ir::Shape& s = loop.inputs[k]->shape();
     if (s.rank() == 0) {
       access.push_back(Access::kScalar);
     } else if (s == shape && s.is_static()) {
@@ -120,8 +138,8 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   }
   LlvmScalarBuilder sb(b);
   absl::flat_hash_map<const ir::Value*, ir::Scalar> values;
-  for (int k = 0; k < fusion.num_operands(); ++k) {
-    const ir::DType dtype = fusion.operand(k)->dtype();
+  for (int k = 0; k < num_inputs; ++k) {
+    const ir::DType dtype = loop.inputs[k]->dtype();
     llvm::Value* offset = nullptr;
     switch (access[k]) {
       case Access::kContiguous: offset = i; break;
@@ -134,10 +152,9 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
     llvm::Type* mem = MemoryType(c, dtype);
     llvm::Value* v = b.CreateLoad(mem, b.CreateGEP(mem, in_ptrs[k], offset));
     if (dtype == ir::DType::kBool) v = b.CreateICmpNE(v, b.getInt8(0));
-    values[region.argument(k)] = LlvmScalarBuilder::Wrap(v, dtype);
+    values[loop.inputs[k]] = LlvmScalarBuilder::Wrap(v, dtype);
   }
-  for (const auto& op : region.ops()) {
-    if (op->def().is_terminator) continue;
+  for (const ir::Op* op : loop.ops) {
     if (IsSplatConstant(*op)) {
       const ir::DenseElements& value = op->attr<ir::DenseElements>("value");
       const ir::DType dtype = value.type().dtype;
@@ -156,10 +173,9 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
     for (const ir::Value* v : op->operands()) operands.push_back(values.at(v));
     values[op->result(0)] = op->def().scalar(sb, operands, op->attrs());
   }
-  const ir::Op* yield = region.terminator();
-  for (int k = 0; k < fusion.num_results(); ++k) {
-    const ir::DType dtype = fusion.result(k)->dtype();
-    llvm::Value* v = LlvmScalarBuilder::Unwrap(values.at(yield->operand(k)));
+  for (int k = 0; k < num_outputs; ++k) {
+    const ir::DType dtype = loop.outputs[k]->dtype();
+    llvm::Value* v = LlvmScalarBuilder::Unwrap(values.at(loop.outputs[k]));
     if (dtype == ir::DType::kBool) v = b.CreateZExt(v, b.getInt8Ty());
     b.CreateStore(v, b.CreateGEP(MemoryType(c, dtype), out_ptrs[k], i));
   }
@@ -168,7 +184,7 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   b.CreateCondBr(b.CreateICmpSLT(next, end), body, exit);
   b.SetInsertPoint(exit);
   b.CreateRetVoid();
-  return LoopKernelInfo{symbol, rank};
+  return absl::OkStatus();
 }
 
 }  // namespace graphc::codegen

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ir/op.h"
@@ -29,6 +30,26 @@ struct LoopKernelInfo {
   std::string symbol;
   int rank = 0;  // of the iteration (output) shape
 };
+
+// One elementwise loop over an iteration shape: kernel input k loads
+// `inputs[k]` per element (broadcast to `shape`), `ops` are evaluated per
+// element in order, and kernel output k stores `outputs[k]`. A loop fusion
+// is one such loop over its whole body; a matmul fusion's epilogue is one
+// over the ops after the product (matmul_fusion.h).
+struct ElementwiseLoop {
+  std::vector<const ir::Value*> inputs;
+  std::vector<const ir::Op*> ops;
+  std::vector<const ir::Value*> outputs;
+  ir::Shape shape;
+};
+
+// True if `op` can be evaluated per element of a loop of rank `rank`: it
+// has a scalar definition (or is a splat constant) and no result larger
+// than the loop.
+bool IsPerElementOp(const ir::Op& op, int64_t rank);
+
+absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
+                                 const std::string& symbol);
 
 // True if EmitLoopKernel supports `fusion` (else the caller interprets it).
 bool CanEmitLoopKernel(const ir::Op& fusion);

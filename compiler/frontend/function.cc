@@ -11,6 +11,7 @@
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
 #include "passes/pass_manager.h"
+#include "runtime/thread_pool.h"
 
 namespace graphc {
 
@@ -45,6 +46,15 @@ void set_default_executor(Executor executor) {
   g_default_executor = executor == Executor::kDefault ? Executor::kJit : executor;
 }
 Executor default_executor() { return g_default_executor; }
+
+void set_intra_op_parallelism_threads(int threads) {
+  if (threads < 1) {
+    throw Error(absl::InvalidArgumentError(
+        StrCat("set_intra_op_parallelism_threads: needs at least 1 thread, got ", threads)));
+  }
+  runtime::SetDefaultThreadPoolSize(threads);
+}
+int intra_op_parallelism_threads() { return runtime::DefaultThreadPool().size(); }
 
 std::vector<Tensor> ConcreteFunction::operator()(const std::vector<Tensor>& inputs) const {
   std::vector<HostTensor> values;

@@ -259,14 +259,16 @@ std::vector<Tensor> TapeImpl::TracedGradient(const Tensor& target, const std::ve
   for (const auto& [var, reads] : reads_) {
     for (const Tensor& r : reads) tracked.insert(r.impl().symbolic);
   }
-  ir::WalkOps(b.region()->function()->body(), [&](const ir::Op* op) {
-    for (ir::Value* v : op->operands()) {
-      if (tracked.contains(v)) {
-        for (int i = 0; i < op->num_results(); ++i) tracked.insert(op->result(i));
-        return;
+  for (const ir::Region* region : trace->open_regions()) {
+    ir::WalkOps(*region, [&](const ir::Op* op) {
+      for (ir::Value* v : op->operands()) {
+        if (tracked.contains(v)) {
+          for (int i = 0; i < op->num_results(); ++i) tracked.insert(op->result(i));
+          return;
+        }
       }
-    }
-  });
+    });
+  }
   passes::GradientRequest req;
   req.unconnected = ToPass(unconnected);
   const bool target_tracked = target.is_traced() && tracked.contains(target.impl().symbolic);

@@ -4,6 +4,7 @@
 
 #include "compiler/frontend/tensor_impl.h"
 #include "compiler/frontend/variable_state.h"
+#include "graphc/function.h"
 #include "ir/str_cat.h"
 
 namespace graphc {
@@ -23,14 +24,18 @@ TraceState::TraceState(ir::Module* module, ir::Function* function)
 
 TraceState::~TraceState() { g_trace_stack.pop_back(); }
 
+// An init_scope pushes a null entry: ops inside it see no current trace.
 TraceState* TraceState::Current() { return g_trace_stack.empty() ? nullptr : g_trace_stack.back(); }
 
 TraceState* TraceState::Find(uint64_t id) {
   for (TraceState* t : g_trace_stack) {
-    if (t->id_ == id) return t;
+    if (t != nullptr && t->id_ == id) return t;
   }
   return nullptr;
 }
+
+init_scope::init_scope() { g_trace_stack.push_back(nullptr); }
+init_scope::~init_scope() { g_trace_stack.pop_back(); }
 
 void TraceState::PushRegion(ir::Region* region) {
   builders_.emplace_back(region);
@@ -38,6 +43,12 @@ void TraceState::PushRegion(ir::Region* region) {
 }
 
 void TraceState::PopRegion() { builders_.pop_back(); }
+
+std::vector<const ir::Region*> TraceState::open_regions() const {
+  std::vector<const ir::Region*> regions;
+  for (const ir::Builder& b : builders_) regions.push_back(b.region());
+  return regions;
+}
 
 ir::Value* TraceState::ValueOf(const Tensor& t, const std::source_location& loc) {
   const TensorImpl& impl = t.impl();

@@ -42,6 +42,10 @@ class TraceState {
   // cond/while branches: ops go into `region` until PopRegion().
   void PushRegion(ir::Region* region);
   void PopRegion();
+  // The function body and the regions being traced inside it, outermost
+  // first: program order, since each open region's op is created only
+  // after its region is traced (so no walk from the body reaches them).
+  std::vector<const ir::Region*> open_regions() const;
 
   // The SSA value for `t` in this trace: its own value, or a capture of an
   // eager tensor (a `constant` op when small, else an extra function

@@ -15,7 +15,7 @@ Variable::Variable(const Tensor& initial_value, std::string name, bool trainable
   if (!initial_value.defined() || initial_value.is_traced()) {
     throw Error(absl::FailedPreconditionError(StrCat(
                     "Variable '", name, "': the initial value must be an eager tensor; create "
-                    "variables outside traced functions")),
+                    "variables outside traced functions, or inside a graphc::init_scope")),
                 loc);
   }
   state_ = std::make_shared<VariableState>();

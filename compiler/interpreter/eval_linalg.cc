@@ -1,11 +1,13 @@
-// Evaluators of the linalg family: matmul (with batch broadcasting) and
-// softmax / log_softmax. Floats accumulate in double.
+// Evaluators of the linalg family: matmul (with batch broadcasting; float
+// products in the runtime's GEMM, integers exactly with wrap-around) and
+// softmax / log_softmax (accumulating in double).
 #include <cmath>
 #include <limits>
 
 #include "compiler/convert.h"
 #include "compiler/dtype_dispatch.h"
 #include "compiler/interpreter/eval_context.h"
+#include "runtime/kernel_abi.h"
 
 namespace graphc::interp {
 namespace {
@@ -26,38 +28,40 @@ Outputs MatMul(const EvalContext& ctx) {
   const int64_t m = out.shape().dim(orank - 2), n = out.shape().dim(orank - 1);
   const int64_t k = ta ? a.shape().dim(ar - 2) : a.shape().dim(ar - 1);
   // Element (i, p) of the logical A and (p, j) of the logical B inside one matrix.
-  const int64_t a_rows = a.shape().dim(ar - 2), a_cols = a.shape().dim(ar - 1);
+  const int64_t a_cols = a.shape().dim(ar - 1);
   const int64_t b_cols = b.shape().dim(br - 1);
   auto a_at = [&](int64_t base, int64_t i, int64_t p) { return base + (ta ? p * a_cols + i : i * a_cols + p); };
   auto b_at = [&](int64_t base, int64_t p, int64_t j) { return base + (tb ? j * b_cols + p : p * b_cols + j); };
-  (void)a_rows;
   const ir::Shape out_batch = BatchShape(out.shape());
   BroadcastIndexer a_batch(BatchShape(a.shape()), out_batch);
   BroadcastIndexer b_batch(BatchShape(b.shape()), out_batch);
   const int64_t a_mat = a.shape().dim(ar - 2) * a.shape().dim(ar - 1);
   const int64_t b_mat = b.shape().dim(br - 2) * b.shape().dim(br - 1);
   const int64_t batches = out_batch.num_elements().value_or(0);
-  const bool is_int = ir::IsInteger(out.dtype());
   std::vector<int64_t> index(static_cast<size_t>(out_batch.rank()), 0);
   for (int64_t batch = 0; batch < batches; ++batch) {
     const int64_t a_base = a_batch.Offset(index) * a_mat;
     const int64_t b_base = b_batch.Offset(index) * b_mat;
-    for (int64_t i = 0; i < m; ++i) {
-      for (int64_t j = 0; j < n; ++j) {
-        const int64_t o = (batch * m + i) * n + j;
-        if (is_int) {
-          uint64_t acc = 0;
+    // Floats: the op's definition is the runtime's GEMM, which compiled
+    // code calls too, so eager, interpreted and compiled products agree.
+    if (out.dtype() == ir::DType::kF32) {
+      graphc_matmul_f32(a.data_as<float>() + a_base, b.data_as<float>() + b_base,
+                        out.mutable_data_as<float>() + batch * m * n, m, n, k, ta, tb);
+    } else if (out.dtype() == ir::DType::kF64) {
+      graphc_matmul_f64(a.data_as<double>() + a_base, b.data_as<double>() + b_base,
+                        out.mutable_data_as<double>() + batch * m * n, m, n, k, ta, tb);
+    } else {
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+          uint64_t acc = 0;  // wraps like the target integer type
           for (int64_t p = 0; p < k; ++p) {
             acc += static_cast<uint64_t>(a.GetInt(a_at(a_base, i, p))) *
                    static_cast<uint64_t>(b.GetInt(b_at(b_base, p, j)));
           }
+          const int64_t o = (batch * m + i) * n + j;
           DispatchDType(out.dtype(), [&]<typename T>() {
             out.mutable_data_as<T>()[o] = ConvertNumber<T>(static_cast<int64_t>(acc));
           });
-        } else {
-          double acc = 0;
-          for (int64_t p = 0; p < k; ++p) acc += a.GetDouble(a_at(a_base, i, p)) * b.GetDouble(b_at(b_base, p, j));
-          out.SetDouble(o, acc);
         }
       }
     }

@@ -1,6 +1,7 @@
 // Evaluators of variable ops. A variable's buffer is updated in place;
 // reading a variable returns a copy, so earlier reads keep their values.
 #include <cstring>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "compiler/dtype_dispatch.h"
@@ -53,6 +54,16 @@ Outputs Assign(const EvalContext& ctx) {
   if (kPlain) {
     // memmove: the value may be the variable's own buffer.
     std::memmove(var.mutable_data(), value.data(), static_cast<size_t>(var.byte_size()));
+  } else if (ir::IsFloat(var.dtype())) {
+    // IEEE addition and subtraction are what the scalar definitions compute
+    // for floats; a plain loop runs them an order of magnitude faster.
+    DispatchDType(var.dtype(), [&]<typename T>() {
+      if constexpr (std::is_floating_point_v<T>) {
+        T* v = var.mutable_data_as<T>();
+        const T* x = value.data_as<T>();
+        for (int64_t i = 0; i < var.size(); ++i) v[i] = kOp == ir::ScalarBinary::kSub ? v[i] - x[i] : v[i] + x[i];
+      }
+    });
   } else {
     NumberScalarBuilder b;
     DispatchDType(var.dtype(), [&]<typename T>() {

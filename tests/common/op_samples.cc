@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "absl/strings/str_join.h"
+#include "ir/builder.h"
 #include "ir/op_registry.h"
 #include "ir/str_cat.h"
 
@@ -625,5 +626,31 @@ std::string Describe(const OpSample& sample) {
 }
 
 void PrintTo(const OpSample& sample, std::ostream* os) { *os << Describe(sample); }
+
+absl::StatusOr<std::unique_ptr<ir::Module>> OneOpFusion(const OpSample& sample, const std::string& kind) {
+  auto m = std::make_unique<ir::Module>();
+  ir::Function* f = m->AddFunction("f");
+  std::vector<ir::Value*> params;
+  auto body = std::make_unique<ir::Region>();
+  std::vector<ir::Value*> args;
+  for (const HostTensor& h : sample.operands) {
+    params.push_back(f->AddParam(h.type()));
+    args.push_back(body->AddArgument(h.type()));
+  }
+  ir::Builder inner(body.get());
+  absl::StatusOr<ir::Op*> op = inner.Create(sample.op, args, sample.attrs);
+  if (!op.ok()) return op.status();
+  if (absl::StatusOr<ir::Op*> y = inner.Create("yield", (*op)->results()); !y.ok()) return y.status();
+  ir::Builder outer(&f->body());
+  std::vector<std::unique_ptr<ir::Region>> regions;
+  regions.push_back(std::move(body));
+  absl::StatusOr<ir::Op*> fusion = outer.Create("fusion", params, {{"kind", kind}}, std::move(regions));
+  if (!fusion.ok()) return fusion.status();
+  std::vector<ir::TensorType> types;
+  for (const ir::Value* r : (*fusion)->results()) types.push_back(r->type());
+  f->set_result_types(types);
+  if (absl::StatusOr<ir::Op*> ret = outer.Create("return", (*fusion)->results()); !ret.ok()) return ret.status();
+  return m;
+}
 
 }  // namespace graphc::test

@@ -20,14 +20,17 @@
 //   valid GoogleTest parameter name.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "compiler/host_tensor.h"
 #include "ir/attribute.h"
+#include "ir/module.h"
 
 namespace graphc::test {
 
@@ -56,6 +59,10 @@ std::vector<OpSample> AllSamples();
 
 // True for a sample holding NaN / infinity / -0.0 / integer-range edges.
 bool IsSpecial(const OpSample& sample);
+
+// A module whose function @f runs `sample` as the only op of a `fusion` of
+// `kind` ("loop", "reduction", ...): how the JIT tests compile one op.
+absl::StatusOr<std::unique_ptr<ir::Module>> OneOpFusion(const OpSample& sample, const std::string& kind);
 
 // "add/f32_broadcast(f32[2,3], f32[3]) {axis = 1}": for test failure messages.
 std::string Describe(const OpSample& sample);

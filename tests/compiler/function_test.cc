@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "graphc/graphc.h"
 #include "ir/parser.h"
@@ -32,6 +33,31 @@ TEST(Function, RetracesExactlyWhenTheSignatureChanges) {
   EXPECT_EQ(f.tracing_count(), 3);
   EXPECT_EQ(F(f(constant({2.0}, float64), constant({1.0}, float64))), std::vector<float>{7.f});  // new dtype
   EXPECT_EQ(f.tracing_count(), 4);
+}
+
+// A layer that creates its weights on its first call, as Keras layers do:
+// when that call is traced, init_scope makes the initial value eager.
+TEST(Function, InitScopeCreatesVariablesDuringATrace) {
+  std::optional<Variable> w;
+  auto f = function([&](const Tensor& x) {
+    EXPECT_TRUE(IsTracing());
+    if (!w) {
+      init_scope eager;
+      EXPECT_FALSE(IsTracing());
+      Tensor init = ones({x.shape().dim(0)}) * 2.f;
+      EXPECT_FALSE(init.is_traced());
+      w.emplace(init, "w");
+    }
+    EXPECT_TRUE(IsTracing());
+    return x * w->value();
+  });
+  EXPECT_EQ(F(f(constant({1.f, 3.f}))), (std::vector<float>{2.f, 6.f}));
+  w->assign(constant({1.f, -1.f}));
+  EXPECT_EQ(F(f(constant({1.f, 3.f}))), (std::vector<float>{1.f, -3.f}));
+  EXPECT_EQ(f.tracing_count(), 1);
+  // Without the scope the same code is an error that names the fix.
+  auto g = function([](const Tensor& x) { return Variable(x * 2.f, "v").value(); });
+  EXPECT_THROW(g(constant({1.f})), Error);
 }
 
 TEST(Function, CondOnDataRunsTheRightBranch) {
@@ -309,6 +335,61 @@ TEST(FunctionExecutor, JitByDefaultInterpreterSelectable) {
   EXPECT_EQ(later(x).to_vector<float>(), a.to_vector<float>());
   set_default_executor(Executor::kDefault);  // back to the JIT
   EXPECT_EQ(default_executor(), Executor::kJit);
+}
+
+// A dense layer with a `?` batch dim: its matmul + bias + relu fusion runs
+// as the runtime's GEMM and a generated epilogue, for every batch size.
+TEST(FunctionExecutor, MatmulEpilogueCompilesWithADynamicBatch) {
+  const Tensor w = random_normal({5, 3}, 3);
+  const Tensor b = constant({0.5f, -0.25f, 0.f});
+  auto body = [&](const Tensor& x) { return relu(matmul(x, w) + b); };
+  const std::vector<TensorSpec> spec = {TensorSpec({kDynamic, 5})};
+  auto jit = function(body, {.input_signature = spec});
+  auto interpreted = function(body, {.input_signature = spec, .executor = Executor::kInterpreter});
+  const ConcreteFunction cf = jit.get_concrete_function(spec[0]);
+  EXPECT_EQ(cf.compiled_fusions(), 1) << cf.ir_text();
+  for (int64_t batch : {1, 7, 64}) {
+    const Tensor x = random_normal({batch, 5}, batch);
+    const std::vector<float> got = jit(x).to_vector<float>();
+    EXPECT_EQ(got, interpreted(x).to_vector<float>()) << batch;
+    // And against the formula, in double.
+    const std::vector<float> xv = x.to_vector<float>(), wv = w.to_vector<float>(), bv = b.to_vector<float>();
+    for (int64_t i = 0; i < batch; ++i) {
+      for (int64_t j = 0; j < 3; ++j) {
+        double acc = bv[static_cast<size_t>(j)];
+        for (int64_t p = 0; p < 5; ++p) acc += double(xv[static_cast<size_t>(i * 5 + p)]) * wv[static_cast<size_t>(p * 3 + j)];
+        EXPECT_NEAR(got[static_cast<size_t>(i * 3 + j)], std::max(acc, 0.0), 1e-5) << batch << " " << i << " " << j;
+      }
+    }
+  }
+  EXPECT_EQ(jit.tracing_count(), 1);
+}
+
+// Loops of 2^18 elements and more are split across the thread pool: the
+// same bits with 1 and 2 threads, and the interpreter's.
+TEST(FunctionExecutor, LargeLoopsGiveTheSameBitsOnOneAndTwoThreads) {
+  const Tensor w = random_normal({256, 512}, 11);
+  auto body = [&](const Tensor& x) {
+    const Tensor h = relu(matmul(x, w) + 0.5f);                     // matmul + epilogue, 2^19 elements
+    const Tensor chain = sigmoid(h) * h + 0.25f * square(h);        // elementwise loop
+    return std::tuple{chain, log_softmax(h), reduce_sum(chain, {0})};  // reductions by elements
+  };
+  const Tensor x = random_normal({1024, 256}, 12);
+  auto interpreted = function(body, {.executor = Executor::kInterpreter});
+  const auto [c0, s0, r0] = interpreted(x);
+  const int threads_before = intra_op_parallelism_threads();
+  for (int threads : {1, 2}) {
+    set_intra_op_parallelism_threads(threads);
+    EXPECT_EQ(intra_op_parallelism_threads(), threads);
+    auto jit = function(body);
+    const auto [c, s, r] = jit(x);
+    EXPECT_EQ(c.to_vector<float>(), c0.to_vector<float>()) << threads;
+    EXPECT_EQ(s.to_vector<float>(), s0.to_vector<float>()) << threads;
+    EXPECT_EQ(r.to_vector<float>(), r0.to_vector<float>()) << threads;
+    EXPECT_EQ(jit.get_concrete_function(TensorSpec({1024, 256})).interpreted_fusions(), 0);
+  }
+  EXPECT_THROW(set_intra_op_parallelism_threads(0), Error);
+  set_intra_op_parallelism_threads(threads_before);
 }
 
 }  // namespace

@@ -320,5 +320,46 @@ TEST(LinearRegression, ConvergesEagerAndTracedWithIdenticalEarlyLosses) {
   for (int i = 0; i < 5; ++i) EXPECT_NEAR(w[static_cast<size_t>(i)], float(i), 1e-2) << i;
 }
 
+// A tape inside a traced loop body differentiates that body: gradient
+// descent written as a fori_loop of tutorial-style steps.
+TEST(GradientTape, TapeInsideATracedLoopBody) {
+  const Tensor x = random_uniform({8, 3}, 1);
+  const Tensor y = matmul(x, constant({{1.f}, {-2.f}, {0.5f}}));
+  auto train = function([&](const Tensor& w0, const Tensor& steps) {
+    return fori_loop(0, steps, [&](const Tensor&, const Tensor& w) {
+      GradientTape tape;
+      tape.watch(w);
+      const Tensor loss = reduce_mean(square(y - matmul(x, w)));
+      return w - 0.5f * tape.gradient(loss, w);
+    }, w0);
+  });
+  Tensor w = zeros({3, 1});
+  Tensor eager = w;
+  for (int i = 0; i < 3; ++i) {
+    GradientTape tape;
+    tape.watch(eager);
+    const Tensor loss = reduce_mean(square(y - matmul(x, eager)));
+    eager = eager - 0.5f * tape.gradient(loss, eager);
+  }
+  const std::vector<float> got = train(w, Tensor(3)).to_vector<float>();
+  const std::vector<float> want = eager.to_vector<float>();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5) << i;
+}
+
+// The tape may watch a value from outside the region it is used in: here
+// d/da of sum(a * b) inside a cond branch is b.
+TEST(GradientTape, TapeInsideACondBranchWatchesAnOuterValue) {
+  auto f = function([](const Tensor& a, const Tensor& b, const Tensor& p) {
+    GradientTape tape;
+    tape.watch(a);
+    return cond(p, [&] { return tape.gradient(reduce_sum(a * b), a); }, [&] { return zeros_like(a); });
+  });
+  EXPECT_EQ(f(constant({1.f, 2.f}), constant({3.f, -4.f}), Tensor(true)).to_vector<float>(),
+            (std::vector<float>{3.f, -4.f}));
+  EXPECT_EQ(f(constant({1.f, 2.f}), constant({3.f, -4.f}), Tensor(false)).to_vector<float>(),
+            (std::vector<float>{0.f, 0.f}));
+}
+
 }  // namespace
 }  // namespace graphc

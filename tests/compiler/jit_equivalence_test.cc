@@ -3,7 +3,8 @@
 // run twice: on the interpreter alone, and with their fusion groups
 // compiled by the JIT. Results must be equal bit for bit (a NaN's sign and
 // payload aside: HostTensor::BitwiseEqualsUpToNans): compiled code follows
-// the same scalar definitions and calls the same C library.
+// the same scalar definitions and calls the same C library, and matrix
+// products run in the runtime's GEMM on both sides (matmul's definition).
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "compiler/interpreter/constant_evaluator.h"
 #include "compiler/interpreter/interpreter.h"
 #include "gtest/gtest.h"
+#include "ir/module.h"
 #include "ir/printer.h"
 #include "ir/str_cat.h"
 #include "passes/pass_manager.h"
@@ -23,6 +25,7 @@ constexpr int kGraphsPerKind = 50;
 
 TEST(JitEquivalence, RandomGraphsGiveTheInterpretersBits) {
   int graphs = 0, compiled = 0, graphs_with_kernels = 0;
+  int matmul_fusions = 0, compiled_matmul_fusions = 0;
   for (test::GraphKind kind : test::kAllGraphKinds) {
     for (uint64_t seed = 0; seed < kGraphsPerKind; ++seed) {
       absl::StatusOr<std::unique_ptr<ir::Module>> m = test::RandomGraph(seed, kind);
@@ -34,6 +37,11 @@ TEST(JitEquivalence, RandomGraphsGiveTheInterpretersBits) {
       codegen::CompileStats stats;
       absl::StatusOr<interp::CompiledKernels> kernels = codegen::CompileFusionKernels(f, &stats);
       ASSERT_TRUE(kernels.ok()) << kernels.status();
+      ir::WalkOps(f.body(), [&](const ir::Op* op) {
+        if (op->name() != "fusion" || op->attr<std::string>("kind") != "matmul") return;
+        ++matmul_fusions;
+        compiled_matmul_fusions += kernels->contains(op);
+      });
       absl::StatusOr<std::vector<HostTensor>> expected = interp::RunFunction(f, inputs, nullptr);
       absl::StatusOr<std::vector<HostTensor>> got =
           interp::RunFunction(f, inputs, nullptr, &*kernels);
@@ -54,8 +62,12 @@ TEST(JitEquivalence, RandomGraphsGiveTheInterpretersBits) {
   // Not vacuous: most graphs have a compiled loop.
   EXPECT_GE(graphs, 200);
   EXPECT_GE(graphs_with_kernels, graphs / 2) << compiled << " kernels";
+  EXPECT_GE(matmul_fusions, 50);
+  EXPECT_GE(compiled_matmul_fusions, matmul_fusions * 3 / 4);
   RecordProperty("compiled_kernels", compiled);
   RecordProperty("graphs_with_kernels", graphs_with_kernels);
+  RecordProperty("compiled_matmul_fusions", compiled_matmul_fusions);
+  RecordProperty("matmul_fusions", matmul_fusions);
 }
 
 }  // namespace

@@ -86,38 +86,13 @@ absl::StatusOr<std::vector<HostTensor>> RunJit(const ir::Function& f,
 }
 
 
-// One sample as @f: a fusion of kind "loop" holding the op.
-std::unique_ptr<ir::Module> OneOpFusion(const test::OpSample& s) {
-  auto m = std::make_unique<ir::Module>();
-  ir::Function* f = m->AddFunction("f");
-  std::vector<ir::Value*> params;
-  auto body = std::make_unique<ir::Region>();
-  std::vector<ir::Value*> args;
-  for (const HostTensor& h : s.operands) {
-    params.push_back(f->AddParam(h.type()));
-    args.push_back(body->AddArgument(h.type()));
-  }
-  ir::Builder inner(body.get());
-  absl::StatusOr<ir::Op*> op = inner.Create(s.op, args, s.attrs);
-  EXPECT_TRUE(op.ok()) << op.status();
-  EXPECT_TRUE(inner.Create("yield", (*op)->results()).ok());
-  ir::Builder outer(&f->body());
-  std::vector<std::unique_ptr<ir::Region>> regions;
-  regions.push_back(std::move(body));
-  absl::StatusOr<ir::Op*> fusion = outer.Create("fusion", params, {{"kind", std::string("loop")}},
-                                                std::move(regions));
-  EXPECT_TRUE(fusion.ok()) << fusion.status();
-  f->set_result_types({(*fusion)->result(0)->type()});
-  EXPECT_TRUE(outer.Create("return", (*fusion)->results()).ok());
-  return m;
-}
-
 class JitLoop : public ::testing::TestWithParam<test::OpSample> {};
 
 TEST_P(JitLoop, MatchesTheInterpreterBitForBit) {
   const test::OpSample& s = GetParam();
-  std::unique_ptr<ir::Module> m = OneOpFusion(s);
-  const ir::Function& f = *m->functions().front();
+  absl::StatusOr<std::unique_ptr<ir::Module>> m = test::OneOpFusion(s, "loop");
+  ASSERT_TRUE(m.ok()) << m.status();
+  const ir::Function& f = *(*m)->functions().front();
   absl::StatusOr<std::vector<HostTensor>> expected = interp::RunFunction(f, s.operands, nullptr);
   ASSERT_TRUE(expected.ok()) << expected.status();
   absl::StatusOr<std::vector<HostTensor>> got = RunJit(f, s.operands);

@@ -48,6 +48,25 @@ enum class Executor { kDefault, kJit, kInterpreter };
 void set_default_executor(Executor executor);
 Executor default_executor();
 
+// How many threads compiled code splits a large loop over (as
+// tf.config.threading.set_intra_op_parallelism_threads): 1 runs everything
+// on the calling thread; the default is the machine's core count. Loops of
+// fewer than 2^18 elements always run on the calling thread.
+void set_intra_op_parallelism_threads(int threads);
+int intra_op_parallelism_threads();
+
+// tf.init_scope: while one is alive, ops run eagerly even inside a traced
+// function. A layer that builds its variables on its first call uses it,
+// since a variable's initial value must be eager even when that first call
+// is being traced.
+class init_scope {
+ public:
+  init_scope();
+  ~init_scope();
+  init_scope(const init_scope&) = delete;
+  init_scope& operator=(const init_scope&) = delete;
+};
+
 struct FunctionOptions {
   std::string name = "fn";
   // When set, every call must match it (an error otherwise) and it is the
@@ -262,7 +281,8 @@ class Function {
   std::shared_ptr<function_internal::FunctionCore> core_;
 };
 
-// True while some function is being traced on this thread.
+// True while some function is being traced on this thread (and no
+// init_scope is open).
 bool IsTracing();
 
 template <typename Fn>

@@ -16,7 +16,8 @@ struct VariableState;  // compiler/frontend/variable_state.h
 
 class Variable {
  public:
-  // `initial_value` must be eager: create variables outside traced functions.
+  // `initial_value` must be eager: create variables outside traced functions
+  // (or, inside one, within a graphc::init_scope).
   explicit Variable(const Tensor& initial_value, std::string name = "Variable",
                     bool trainable = true,
                     std::source_location loc = std::source_location::current());
