@@ -5,6 +5,7 @@
 
 #include "compiler/convert.h"
 #include "compiler/dtype_dispatch.h"
+#include "ir/scalar_math.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Module.h"
 
@@ -17,6 +18,54 @@ using ir::ScalarBinary;
 using ir::ScalarUnary;
 
 using ir::IsFloat;
+
+namespace {
+
+// The policy of ir/scalar_math.h that emits LLVM IR: f32 values are
+// `float`, i32 values `i32`, bools `i1`. Each operation is the exactly
+// specified LLVM one (no fast-math flags, `llvm.fma` for fma), so the
+// emitted code computes what ir::math::FloatOps computes in the
+// interpreter, bit for bit; the loop vectorizer widens it.
+class LlvmMathOps {
+ public:
+  using F = llvm::Value*;
+  using I = llvm::Value*;
+  using B = llvm::Value*;
+
+  explicit LlvmMathOps(llvm::IRBuilder<>& b) : b_(b) {}
+
+  F F32(float v) { return llvm::ConstantFP::get(b_.getFloatTy(), v); }
+  I I32(int32_t v) { return b_.getInt32(static_cast<uint32_t>(v)); }
+  F Add(F a, F b) { return b_.CreateFAdd(a, b); }
+  F Sub(F a, F b) { return b_.CreateFSub(a, b); }
+  F Mul(F a, F b) { return b_.CreateFMul(a, b); }
+  F Div(F a, F b) { return b_.CreateFDiv(a, b); }
+  F Neg(F a) { return b_.CreateFNeg(a); }
+  F Abs(F a) { return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, a); }
+  F Fma(F a, F b, F c) {
+    return b_.CreateIntrinsic(llvm::Intrinsic::fma, {a->getType()}, {a, b, c});
+  }
+  B Lt(F a, F b) { return b_.CreateFCmpOLT(a, b); }
+  B Gt(F a, F b) { return b_.CreateFCmpOGT(a, b); }
+  B Ge(F a, F b) { return b_.CreateFCmpOGE(a, b); }
+  B Eq(F a, F b) { return b_.CreateFCmpOEQ(a, b); }
+  B IsNan(F a) { return b_.CreateFCmpUNO(a, a); }
+  F Select(B c, F a, F b) { return b_.CreateSelect(c, a, b); }
+  I SelectI(B c, I a, I b) { return b_.CreateSelect(c, a, b); }
+  I Bits(F a) { return b_.CreateBitCast(a, b_.getInt32Ty()); }
+  F FromBits(I a) { return b_.CreateBitCast(a, b_.getFloatTy()); }
+  F ToF32(I a) { return b_.CreateSIToFP(a, b_.getFloatTy()); }
+  I AddI(I a, I b) { return b_.CreateAdd(a, b); }
+  I SubI(I a, I b) { return b_.CreateSub(a, b); }
+  I AndI(I a, I b) { return b_.CreateAnd(a, b); }
+  I Shl(I a, int s) { return b_.CreateShl(a, static_cast<uint64_t>(s)); }
+  I AShr(I a, int s) { return b_.CreateAShr(a, static_cast<uint64_t>(s)); }
+
+ private:
+  llvm::IRBuilder<>& b_;
+};
+
+}  // namespace
 
 llvm::Type* RegisterType(llvm::LLVMContext& c, DType dtype) {
   switch (dtype) {
@@ -98,9 +147,29 @@ Scalar LlvmScalarBuilder::Unary(ScalarUnary op, Scalar x) {
         return Wrap(b_.CreateSelect(b_.CreateFCmpOGT(v, zero), llvm::ConstantFP::get(t, 1.0), neg),
                     d);
       }
-      case ScalarUnary::kExp: return Wrap(LibmCall("expf", "exp", d, {v}), d);
-      case ScalarUnary::kLog: return Wrap(LibmCall("logf", "log", d, {v}), d);
-      case ScalarUnary::kTanh: return Wrap(LibmCall("tanhf", "tanh", d, {v}), d);
+      // f32: graphc's own definitions (ir/scalar_math.h), inlined so loops
+      // vectorize. f64: the C library, as the interpreter.
+      case ScalarUnary::kExp: {
+        if (d == DType::kF32) {
+          LlvmMathOps o(b_);
+          return Wrap(ir::math::ExpF32(o, v), d);
+        }
+        return Wrap(LibmCall("expf", "exp", d, {v}), d);
+      }
+      case ScalarUnary::kLog: {
+        if (d == DType::kF32) {
+          LlvmMathOps o(b_);
+          return Wrap(ir::math::LogF32(o, v), d);
+        }
+        return Wrap(LibmCall("logf", "log", d, {v}), d);
+      }
+      case ScalarUnary::kTanh: {
+        if (d == DType::kF32) {
+          LlvmMathOps o(b_);
+          return Wrap(ir::math::TanhF32(o, v), d);
+        }
+        return Wrap(LibmCall("tanhf", "tanh", d, {v}), d);
+      }
       case ScalarUnary::kSqrt:
         return Wrap(b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, v), d);
       case ScalarUnary::kRsqrt:

@@ -1,8 +1,9 @@
 // The LLVM side of ir/scalar.h: the same scalar op definitions the
 // interpreter evaluates on numbers, emitted as LLVM IR. Every operation
 // follows ir/scalar.h exactly, so generated code matches the interpreter
-// bit for bit; transcendental functions call the C library, as the
-// interpreter does.
+// bit for bit. f32 exp, log and tanh are graphc's own definitions
+// (ir/scalar_math.h), emitted inline so loops vectorize; f64 ones and pow
+// call the C library, as the interpreter does.
 //
 // Registers hold bools as i1; memory holds them as i8 (0 or 1).
 #pragma once

@@ -5,6 +5,7 @@
 
 #include "compiler/convert.h"
 #include "compiler/dtype_dispatch.h"
+#include "ir/scalar_math.h"
 
 namespace graphc::interp {
 namespace {
@@ -59,11 +60,19 @@ T UnaryOp(ScalarUnary op, T x) {
       case ScalarUnary::kNeg: return -x;
       case ScalarUnary::kAbs: return std::fabs(x);
       case ScalarUnary::kSign: return x > 0 ? T(1) : x < 0 ? T(-1) : x;
-      case ScalarUnary::kExp: return std::exp(x);
-      case ScalarUnary::kLog: return std::log(x);
+      // f32: graphc's own definitions (ir/scalar_math.h), which compiled
+      // code inlines too. f64: the C library, which compiled code calls.
+      case ScalarUnary::kExp:
+        if constexpr (std::is_same_v<T, float>) return ir::math::Exp(x);
+        return std::exp(x);
+      case ScalarUnary::kLog:
+        if constexpr (std::is_same_v<T, float>) return ir::math::Log(x);
+        return std::log(x);
       case ScalarUnary::kSqrt: return std::sqrt(x);
       case ScalarUnary::kRsqrt: return T(1) / std::sqrt(x);
-      case ScalarUnary::kTanh: return std::tanh(x);
+      case ScalarUnary::kTanh:
+        if constexpr (std::is_same_v<T, float>) return ir::math::Tanh(x);
+        return std::tanh(x);
       case ScalarUnary::kNot: return x == 0 ? T(1) : T(0);
     }
   } else {

@@ -267,10 +267,16 @@ void RegisterElementwiseOps(OpRegistry& r) {
   }
 
   {
+    // With e = exp(-|x|) <= 1: 1 / (1 + e) for x >= 0, e / (1 + e) for
+    // x < 0. exp never overflows, so the negative tail is accurate down to
+    // the subnormals (sigmoid(-100) = exp(-100)) instead of 1 / inf = 0.
     OpDef def = Unary("sigmoid", "1 / (1 + exp(-x))", DTypeClass::kFloat,
                       [](ScalarBuilder& b, Args x, const AttrMap&) {
                         Scalar one = b.ConstantLike(1.0, x[0]);
-                        return b.Div(one, b.Add(one, b.Exp(b.Neg(x[0]))));
+                        Scalar e = b.Exp(b.Neg(b.Unary(ScalarUnary::kAbs, x[0])));
+                        Scalar negative =
+                            b.Compare(CmpPredicate::kLt, x[0], b.ConstantLike(0.0, x[0]));
+                        return b.Div(b.Select(negative, e, one), b.Add(one, e));
                       });
     def.vjp = [](Builder& b, const Op& op, ResultGrads rg) -> Grads {
       GradBuilder e(b, op, rg);
