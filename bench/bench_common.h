@@ -10,7 +10,25 @@
 #include <cstdlib>
 #include <thread>
 
+#include "graphc/graphc.h"
+
 namespace graphc_bench {
+
+// graphc's intra-op threads for the lifetime of the object (the previous
+// count restored after): each graphc variant states how many it uses, as
+// the baselines do.
+class GraphcThreads {
+ public:
+  explicit GraphcThreads(int threads) : saved_(graphc::intra_op_parallelism_threads()) {
+    graphc::set_intra_op_parallelism_threads(threads);
+  }
+  ~GraphcThreads() { graphc::set_intra_op_parallelism_threads(saved_); }
+  GraphcThreads(const GraphcThreads&) = delete;
+  GraphcThreads& operator=(const GraphcThreads&) = delete;
+
+ private:
+  int saved_;
+};
 
 // FP32 FMA peak of one core of the reference machine (AMD Zen 5: two
 // 512-bit FMA pipes), as the JIT issue states it; BM_FmaPeak measures it.

@@ -95,8 +95,10 @@ void BM_GraphcEager(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * kBytesPerCall);
 }
 
-// The traced function (traced before timing), run by `executor`.
-void GraphcTraced(benchmark::State& state, gc::Executor executor) {
+// The traced function (traced before timing), run by `executor` on
+// `threads` threads.
+void GraphcTraced(benchmark::State& state, gc::Executor executor, int threads) {
+  const GraphcThreads scoped(threads);
   const Inputs& in = GetInputs();
   auto chain = gc::function(Chain, {.name = "chain", .executor = executor});
   benchmark::DoNotOptimize(chain(in.x, in.a, in.b));
@@ -110,9 +112,10 @@ void GraphcTraced(benchmark::State& state, gc::Executor executor) {
 void BM_EigenOneThread(benchmark::State& state) { EigenThreads(state, 1); }
 void BM_EigenTwoThreads(benchmark::State& state) { EigenThreads(state, 2); }
 void BM_GraphcInterpreter(benchmark::State& state) {
-  GraphcTraced(state, gc::Executor::kInterpreter);
+  GraphcTraced(state, gc::Executor::kInterpreter, 1);
 }
-void BM_GraphcJit(benchmark::State& state) { GraphcTraced(state, gc::Executor::kJit); }
+void BM_GraphcJit1(benchmark::State& state) { GraphcTraced(state, gc::Executor::kJit, 1); }
+void BM_GraphcJit2(benchmark::State& state) { GraphcTraced(state, gc::Executor::kJit, 2); }
 
 using benchmark::kMillisecond;
 
@@ -135,8 +138,12 @@ BENCHMARK(BM_GraphcInterpreter)
     ->UseRealTime()
     ->Unit(kMillisecond)
     ->Iterations(1);
-BENCHMARK(BM_GraphcJit)
-    ->Name("BM_ElementwiseChain/graphc_traced_jit")
+BENCHMARK(BM_GraphcJit1)
+    ->Name("BM_ElementwiseChain/graphc_traced_jit_1thread")
+    ->UseRealTime()
+    ->Unit(kMillisecond);
+BENCHMARK(BM_GraphcJit2)
+    ->Name("BM_ElementwiseChain/graphc_traced_jit_2threads")
     ->UseRealTime()
     ->Unit(kMillisecond);
 

@@ -109,6 +109,7 @@ void BM_GraphcEagerStep(benchmark::State& state) {
 // The traced variants run once per executor: the reference interpreter,
 // and the JIT (fusion groups as native code, the rest interpreted).
 void GraphcTracedStep(benchmark::State& state, gc::Executor executor) {
+  const GraphcThreads scoped(1);
   const Problem p = MakeProblem();
   gc::Variable w(p.w0, "w");
   auto step = gc::function([&w](const gc::Tensor& x, const gc::Tensor& y) { return Step(w, x, y); },
@@ -118,6 +119,7 @@ void GraphcTracedStep(benchmark::State& state, gc::Executor executor) {
 }
 
 void GraphcTracedLoop(benchmark::State& state, gc::Executor executor) {
+  const GraphcThreads scoped(1);
   const Problem p = MakeProblem();
   auto train = gc::function(Train, {.name = "train", .executor = executor});
   // The hand-written gradient must reach the baseline's weights too.

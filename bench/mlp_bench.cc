@@ -77,16 +77,18 @@ void GraphcEagerStep(benchmark::State& state, const MlpConfig& config) {
   counter.Stop();
 }
 
-// The traced step, run by `executor`; the first call (trace, pass pipeline,
-// compilation) is not timed.
-void GraphcTracedStep(benchmark::State& state, const MlpConfig& config, gc::Executor executor) {
+// The traced step, run by `executor` on `threads` threads; the first call
+// (trace, pass pipeline, compilation) is not timed.
+void GraphcTracedStep(benchmark::State& state, const MlpConfig& config, gc::Executor executor,
+                      int threads) {
+  const GraphcThreads scoped(threads);
   const MlpData data = MakeMlpData(config);
   const GraphcMlp mlp(config, data);
   auto step = gc::function(
       [&mlp](const gc::Tensor& x, const gc::Tensor& labels) { return mlp.Step(x, labels); },
       {.name = "train_step", .executor = executor});
   benchmark::DoNotOptimize(step(data.x, data.labels));
-  FlopCounter counter(state, TrainStepFlops(config), 1);
+  FlopCounter counter(state, TrainStepFlops(config), threads);
   counter.Start();
   for (auto _ : state) benchmark::DoNotOptimize(step(data.x, data.labels));
   counter.Stop();
@@ -124,13 +126,14 @@ constexpr gc::Executor kJit = gc::Executor::kJit;
 
 void BM_SmallEigen(benchmark::State& state) { EigenStep(state, kSmall, 1); }
 void BM_SmallEager(benchmark::State& state) { GraphcEagerStep(state, kSmall); }
-void BM_SmallInterpreter(benchmark::State& state) { GraphcTracedStep(state, kSmall, kInterpreter); }
-void BM_SmallJit(benchmark::State& state) { GraphcTracedStep(state, kSmall, kJit); }
+void BM_SmallInterpreter(benchmark::State& state) { GraphcTracedStep(state, kSmall, kInterpreter, 1); }
+void BM_SmallJit(benchmark::State& state) { GraphcTracedStep(state, kSmall, kJit, 1); }
 void BM_LargeEigen1(benchmark::State& state) { EigenStep(state, kLarge, 1); }
 void BM_LargeEigen2(benchmark::State& state) { EigenStep(state, kLarge, 2); }
 void BM_LargeEager(benchmark::State& state) { GraphcEagerStep(state, kLarge); }
-void BM_LargeInterpreter(benchmark::State& state) { GraphcTracedStep(state, kLarge, kInterpreter); }
-void BM_LargeJit(benchmark::State& state) { GraphcTracedStep(state, kLarge, kJit); }
+void BM_LargeInterpreter(benchmark::State& state) { GraphcTracedStep(state, kLarge, kInterpreter, 1); }
+void BM_LargeJit1(benchmark::State& state) { GraphcTracedStep(state, kLarge, kJit, 1); }
+void BM_LargeJit2(benchmark::State& state) { GraphcTracedStep(state, kLarge, kJit, 2); }
 void BM_Trace(benchmark::State& state) { TraceFirstStep(state, false, kInterpreter, false); }
 void BM_TracePipeline(benchmark::State& state) { TraceFirstStep(state, true, kInterpreter, false); }
 void BM_TracePipelineCompile(benchmark::State& state) { TraceFirstStep(state, true, kJit, false); }
@@ -152,7 +155,7 @@ BENCHMARK(BM_SmallInterpreter)
     ->UseRealTime()
     ->Unit(kMicrosecond);
 BENCHMARK(BM_SmallJit)
-    ->Name("BM_MlpSmallTrainStep/graphc_traced_jit")
+    ->Name("BM_MlpSmallTrainStep/graphc_traced_jit_1thread")
     ->UseRealTime()
     ->Unit(kMicrosecond);
 
@@ -164,7 +167,8 @@ BENCHMARK(BM_LargeEigen2)
     ->Name("BM_MlpLargeTrainStep/eigen_2threads")
     ->UseRealTime()
     ->Unit(kMillisecond);
-// Seconds per step with the interpreter's matmul: a single step each.
+// The eager ops and the interpreter take tenths of a second per step: a
+// single step each.
 BENCHMARK(BM_LargeEager)
     ->Name("BM_MlpLargeTrainStep/graphc_eager")
     ->UseRealTime()
@@ -175,11 +179,14 @@ BENCHMARK(BM_LargeInterpreter)
     ->UseRealTime()
     ->Unit(kMillisecond)
     ->Iterations(1);
-BENCHMARK(BM_LargeJit)
-    ->Name("BM_MlpLargeTrainStep/graphc_traced_jit")
+BENCHMARK(BM_LargeJit1)
+    ->Name("BM_MlpLargeTrainStep/graphc_traced_jit_1thread")
     ->UseRealTime()
-    ->Unit(kMillisecond)
-    ->Iterations(1);
+    ->Unit(kMillisecond);
+BENCHMARK(BM_LargeJit2)
+    ->Name("BM_MlpLargeTrainStep/graphc_traced_jit_2threads")
+    ->UseRealTime()
+    ->Unit(kMillisecond);
 
 BENCHMARK(BM_Trace)->Name("BM_TraceFirstStep/small_mlp_trace")->UseRealTime()->Unit(kMillisecond);
 BENCHMARK(BM_TracePipeline)

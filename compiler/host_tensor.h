@@ -54,6 +54,10 @@ class HostTensor {
   HostTensor Clone() const;
   // True if both share one buffer.
   bool SharesBufferWith(const HostTensor& other) const { return buffer_ == other.buffer_; }
+  // True if no other HostTensor shares this one's buffer, so writing it
+  // changes no other value (a compiled function reuses its result buffers
+  // once the caller has let go of them).
+  bool HasUniqueBuffer() const { return buffer_ != nullptr && buffer_.use_count() == 1; }
 
   // Same dtype, shape and bytes.
   bool BitwiseEquals(const HostTensor& other) const;

@@ -529,6 +529,30 @@ RewriteResult SumToLikeSameType(Op& op) {
   return StaticSameType(op);
 }
 
+// fill_like, broadcast_like and reshape_like read their `like` operand only
+// for its shape. Once that shape is static they become fill, broadcast_to
+// and reshape, which no longer depend on the `like` value: the forward
+// values autodiff seeds gradients with (fill_like of the loss) can then be
+// removed, and the seeds folded.
+RewriteResult FillLikeStatic(Op& op) {
+  const ir::TensorType& type = op.result(0)->type();
+  if (!type.shape.is_static()) return RewriteResult::kNoMatch;
+  return ReplaceWithNew(op, "fill", {},
+                        {{"shape", type.shape.dims()}, {"value", op.attr<double>("value")}, {"dtype", type.dtype}});
+}
+
+RewriteResult BroadcastLikeStatic(Op& op) {
+  const ir::Shape& shape = op.result(0)->shape();
+  if (!shape.is_static()) return RewriteResult::kNoMatch;
+  return ReplaceWithNew(op, "broadcast_to", {op.operand(0)}, {{"shape", shape.dims()}});
+}
+
+RewriteResult ReshapeLikeStatic(Op& op) {
+  const ir::Shape& shape = op.result(0)->shape();
+  if (!shape.is_static()) return RewriteResult::kNoMatch;
+  return ReplaceWithNew(op, "reshape", {op.operand(0)}, {{"shape", shape.dims()}});
+}
+
 RewriteResult BroadcastToOfBroadcastTo(Op& op) {
   const Op* inner = Producer(op.operand(0), "broadcast_to");
   if (inner == nullptr) return RewriteResult::kNoMatch;
@@ -630,6 +654,11 @@ constexpr AlgebraicRule kRules[] = {
      "broadcast_to(broadcast_to(x, s), t) -> broadcast_to(x, t)", BroadcastToOfBroadcastTo},
     {"broadcast-like-same-type", "broadcast_like",
      "broadcast_like(x, y) to x's own static type -> x", StaticSameType},
+    {"fill-like-static", "fill_like", "fill_like(x) with a static type -> fill", FillLikeStatic},
+    {"broadcast-like-static", "broadcast_like",
+     "broadcast_like(x, y) to a static type -> broadcast_to(x)", BroadcastLikeStatic},
+    {"reshape-like-static", "reshape_like", "reshape_like(x, y) to a static type -> reshape(x)",
+     ReshapeLikeStatic},
     {"sum-to-like-same-type", "sum_to_like",
      "sum_to_like(x, y) to x's own static type -> x, integers only", SumToLikeSameType},
     // Reductions over dims of size 1.

@@ -83,7 +83,7 @@ int64_t FirstFit(std::vector<Block>& blocks, const std::vector<int>& order) {
 
 class Planner {
  public:
-  explicit Planner(const ir::Function& f) : f_(f) {}
+  Planner(const ir::Function& f, PlanOptions options) : f_(f), options_(options) {}
 
   absl::StatusOr<BufferPlan> Run() {
     plan_.function = f_.name();
@@ -101,6 +101,7 @@ class Planner {
     FindSources();
     CollectWrites();
     for (size_t i = 0; i < plan_.values.size(); ++i) Classify(static_cast<int>(i));
+    if (options_.results_in_caller_buffers) PlaceResults();
     Pack();
     ComputePeak();
     return std::move(plan_);
@@ -330,6 +331,23 @@ class Planner {
     group_end_[i] = view_end_[static_cast<size_t>(i)];
   }
 
+  // Moves the arena buffers of results returned once, and defined in the
+  // body itself, to the caller's result buffers (PlanOptions).
+  void PlaceResults() {
+    const ir::Op* ret = f_.body().terminator();
+    if (ret == nullptr || !ret->def().is_terminator) return;
+    absl::flat_hash_map<int, int> times_returned;  // by root
+    for (const ir::Value* v : ret->operands()) ++times_returned[At(Index(v)).root];
+    for (int r = 0; r < ret->num_operands(); ++r) {
+      const int root = At(Index(ret->operand(r))).root;
+      ValueBuffer& vb = At(root);
+      if (vb.kind != BufferKind::kArena || times_returned[root] != 1) continue;
+      if (vb.value->is_argument() || vb.value->defining_op()->parent() != &f_.body()) continue;
+      vb.kind = BufferKind::kResult;
+      vb.result = r;
+    }
+  }
+
   // Packs the arena roots with both heuristics and keeps the smaller arena
   // (greedy by size on a tie).
   void Pack() {
@@ -385,6 +403,7 @@ class Planner {
   }
 
   const ir::Function& f_;
+  const PlanOptions options_;
   BufferPlan plan_;
   absl::flat_hash_map<const ir::Op*, OpSpan> spans_;
   int next_op_ = 0;
@@ -407,6 +426,7 @@ std::string_view BufferKindName(BufferKind kind) {
     case BufferKind::kConstant: return "constant";
     case BufferKind::kVariable: return "variable";
     case BufferKind::kDynamic: return "dynamic";
+    case BufferKind::kResult: return "result";
   }
   return "?";
 }
@@ -423,8 +443,8 @@ const ValueBuffer* BufferPlan::Find(const ir::Value* v) const {
   return nullptr;
 }
 
-absl::StatusOr<BufferPlan> PlanBuffers(const ir::Function& function) {
-  return Planner(function).Run();
+absl::StatusOr<BufferPlan> PlanBuffers(const ir::Function& function, PlanOptions options) {
+  return Planner(function, options).Run();
 }
 
 std::string PrintBufferPlan(const BufferPlan& plan) {
@@ -449,6 +469,7 @@ std::string PrintBufferPlan(const BufferPlan& plan) {
         if (vb.offset >= 0) out += StrCat(" offset ", vb.offset);
         break;
       case BufferKind::kVariable: out += StrCat(" @", vb.variable); break;
+      case BufferKind::kResult: out += StrCat(" ", vb.result); break;
       default: break;
     }
     if (vb.kind != BufferKind::kVariable && !vb.variable.empty()) {

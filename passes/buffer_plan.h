@@ -38,8 +38,9 @@ enum class BufferKind : uint8_t {
   kConstant,  // the read-only constant pool
   kVariable,  // a read_var result aliasing the variable's own storage
   kDynamic,   // `?` dims: allocated at run time, no arena bytes
+  kResult,    // the caller's buffer for a function result (PlanOptions)
 };
-inline constexpr int kNumBufferKinds = 7;
+inline constexpr int kNumBufferKinds = 8;
 std::string_view BufferKindName(BufferKind kind);
 
 // Every arena offset is a multiple of this, and buffers are packed (and
@@ -72,6 +73,8 @@ struct ValueBuffer {
   // On roots in the arena: the last op number at which the buffer is in use
   // (the latest live_end of the values sharing it).
   int buffer_end = -1;
+  // kResult: which result of the function these bytes are.
+  int result = -1;
 };
 
 struct BufferPlan {
@@ -89,8 +92,19 @@ struct BufferPlan {
   const ValueBuffer* Find(const ir::Value* v) const;
 };
 
+struct PlanOptions {
+  // An executor that hands the function the caller's result buffers can
+  // have results computed straight into them: a returned value whose
+  // buffer would be in the arena, defined in the function's body (not in a
+  // nested region) and returned once (no other result shares its bytes),
+  // becomes kResult, and so do the in-place results and views sharing its
+  // bytes. Saves a copy per result; off by default, so a plan shows where
+  // values live when results are copied out.
+  bool results_in_caller_buffers = false;
+};
+
 // Plans the buffers of `function`. Fails on sizes beyond 2^62 bytes.
-absl::StatusOr<BufferPlan> PlanBuffers(const ir::Function& function);
+absl::StatusOr<BufferPlan> PlanBuffers(const ir::Function& function, PlanOptions options = {});
 
 // The plan as `//` comment lines (so it can follow a module and the text still
 // parses): a summary line, then one line per value.

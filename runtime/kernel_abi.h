@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define GRAPHC_KERNEL_ABI_VERSION 1
+#define GRAPHC_KERNEL_ABI_VERSION 2
 
 /* A generated elementwise loop (compiler/codegen/loop_emitter.h): computes
  * flat output elements [begin, end) of every output. out_dims holds the
@@ -26,6 +26,25 @@ extern "C" {
  * is input k's element stride along output dim d (0 where it broadcasts). */
 typedef void (*graphc_loop_kernel)(void* const* inputs, void* const* outputs, const int64_t* out_dims,
                                    const int64_t* in_strides, int64_t begin, int64_t end);
+
+/* A compiled function (compiler/codegen/function_emitter.h) is one entry
+ * point that runs the whole graph: every kernel call, copy and loop in
+ * order, over buffers the caller hands it in a frame. Parameters and
+ * variables are read (variables also written, in place); results are
+ * written to the caller's buffers; everything else lives in the arena, a
+ * block of arena_bytes (aligned to 64) the caller allocates once. The
+ * entry allocates nothing. It returns 0, or non-zero after writing a
+ * message (NUL-terminated, truncated to error_capacity) to `error`. */
+typedef struct graphc_call_frame {
+  void* const* params;
+  void* const* results;
+  void* const* variables;
+  uint8_t* arena;
+  char* error;
+  int64_t error_capacity;
+} graphc_call_frame;
+
+typedef int32_t (*graphc_entry)(const graphc_call_frame* frame);
 
 /* The version this runtime library was built with. */
 int32_t graphc_kernel_abi_version(void);
@@ -37,6 +56,24 @@ void graphc_matmul_f32(const float* a, const float* b, float* c, int64_t m, int6
                        int32_t transpose_a, int32_t transpose_b);
 void graphc_matmul_f64(const double* a, const double* b, double* c, int64_t m, int64_t n, int64_t k,
                        int32_t transpose_a, int32_t transpose_b);
+
+/* Runs kernel over flat elements [0, n): on the calling thread when n is
+ * small, otherwise split into one contiguous piece per thread of the
+ * runtime's thread pool. */
+void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* const* outputs,
+                          const int64_t* out_dims, const int64_t* in_strides, int64_t n);
+
+/* Writes `format` into frame->error, with each "%d" replaced by the next of
+ * a, b, c (decimal). For run-time errors such as an out-of-range index. */
+void graphc_set_error(const graphc_call_frame* frame, const char* format, int64_t a, int64_t b,
+                      int64_t c);
+
+/* The stateless random ops (runtime/random.h): element i of out depends
+ * only on (seed, i). */
+void graphc_random_uniform_f32(float* out, int64_t n, uint64_t seed, float minval, float maxval);
+void graphc_random_uniform_f64(double* out, int64_t n, uint64_t seed, double minval, double maxval);
+void graphc_random_normal_f32(float* out, int64_t n, uint64_t seed, float mean, float stddev);
+void graphc_random_normal_f64(double* out, int64_t n, uint64_t seed, double mean, double stddev);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -386,17 +386,7 @@ std::string_view NpyDescr(NpyDType dtype) {
   return "?";
 }
 
-size_t NpyItemSize(NpyDType dtype) {
-  switch (dtype) {
-    case NpyDType::kF32: return 4;
-    case NpyDType::kF64: return 8;
-    case NpyDType::kI8: return 1;
-    case NpyDType::kI32: return 4;
-    case NpyDType::kI64: return 8;
-    case NpyDType::kBool: return 1;
-  }
-  return 1;
-}
+size_t NpyItemSize(NpyDType dtype) { return DTypeSize(dtype); }
 
 std::optional<uint64_t> NpyByteSize(NpyDType dtype, std::span<const int64_t> shape) {
   // Both the element count and the byte size must fit in int64 (sizes and
@@ -425,33 +415,7 @@ std::string NpyShapeString(std::span<const int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-// ---- AlignedBuffer, NpyArray ----
-
-AlignedBuffer::AlignedBuffer(AlignedBuffer&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-AlignedBuffer& AlignedBuffer::operator=(AlignedBuffer&& other) noexcept {
-  if (this != &other) {
-    Allocate(0);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-AlignedBuffer::~AlignedBuffer() { Allocate(0); }
-
-bool AlignedBuffer::Allocate(size_t size) {
-  if (data_ != nullptr) ::operator delete(data_, std::align_val_t{kAlignment});
-  data_ = nullptr;
-  size_ = 0;
-  if (size == 0) return true;
-  data_ = static_cast<uint8_t*>(::operator new(size, std::align_val_t{kAlignment}, std::nothrow));
-  if (data_ == nullptr) return false;
-  std::memset(data_, 0, size);
-  size_ = size;
-  return true;
-}
+// ---- NpyArray ----
 
 int64_t NpyArray::num_elements() const {
   int64_t n = 1;

@@ -22,10 +22,12 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/buffer.h"
+
 namespace graphc::runtime {
 
-// Element types, in the order of ir::DType.
-enum class NpyDType : uint8_t { kF32, kF64, kI8, kI32, kI64, kBool };
+// The element types .npy files hold: the runtime's (runtime/buffer.h).
+using NpyDType = DType;
 
 // The dtype as a `.npy` header writes it: "<f4", "|b1", ...
 std::string_view NpyDescr(NpyDType dtype);
@@ -39,32 +41,6 @@ std::optional<uint64_t> NpyByteSize(NpyDType dtype, std::span<const int64_t> sha
 
 // A shape as Python prints a tuple: "()", "(5,)", "(2, 3)".
 std::string NpyShapeString(std::span<const int64_t> shape);
-
-// Heap bytes aligned to 64 (a cache line; any vector load is aligned), so
-// kernels can use the data in place. Move-only.
-class AlignedBuffer {
- public:
-  static constexpr size_t kAlignment = 64;
-
-  AlignedBuffer() = default;
-  AlignedBuffer(AlignedBuffer&& other) noexcept;
-  AlignedBuffer& operator=(AlignedBuffer&& other) noexcept;
-  AlignedBuffer(const AlignedBuffer&) = delete;
-  AlignedBuffer& operator=(const AlignedBuffer&) = delete;
-  ~AlignedBuffer();
-
-  // Replaces the contents with `size` zero bytes; false if memory runs out
-  // (the buffer is then empty).
-  bool Allocate(size_t size);
-
-  uint8_t* data() { return data_; }
-  const uint8_t* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  uint8_t* data_ = nullptr;  // null when size_ is 0
-  size_t size_ = 0;
-};
 
 // An array read from, or to be written to, a `.npy` file: row-major data.
 struct NpyArray {

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -25,7 +26,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "compiler/dtype_dispatch.h"
 #include "compiler/host_tensor.h"
-#include "compiler/codegen/compiled_kernels.h"
+#include "compiler/codegen/compiled_function.h"
 #include "compiler/interpreter/constant_evaluator.h"
 #include "compiler/interpreter/interpreter.h"
 #include "ir/printer.h"
@@ -39,9 +40,11 @@ namespace graphc::tool {
 namespace {
 
 // Runs `f`: the one place that chooses how. By default the module goes
-// through the default pass pipeline and its fusion groups run compiled by
-// the JIT (the rest on the interpreter), as graphc::function does;
-// `--interpret` runs the file as written on the reference interpreter.
+// through the default pass pipeline and the function is compiled whole by
+// the JIT for the inputs' shapes, as graphc::function does (a function
+// codegen does not compile runs on the interpreter, with a note on
+// stderr); `--interpret` runs the file as written on the reference
+// interpreter.
 absl::StatusOr<std::vector<HostTensor>> Execute(ir::Module& module, const ir::Function& f,
                                                 std::span<const HostTensor> args,
                                                 interp::VariableStore* variables,
@@ -49,9 +52,17 @@ absl::StatusOr<std::vector<HostTensor>> Execute(ir::Module& module, const ir::Fu
   if (interpret) return interp::RunFunction(f, args, variables);
   passes::PassContext context = interp::DefaultPassContext();
   if (absl::Status s = passes::RunPipeline(module, context); !s.ok()) return s;
-  absl::StatusOr<interp::CompiledKernels> kernels = codegen::CompileFusionKernels(f);
-  if (!kernels.ok()) return kernels.status();
-  return interp::RunFunction(f, args, variables, &*kernels);
+  std::vector<ir::TensorType> types;
+  for (const HostTensor& t : args) types.push_back(t.type());
+  absl::StatusOr<std::unique_ptr<codegen::CompiledFunction>> compiled =
+      codegen::CompiledFunction::Compile(f, types);
+  if (absl::IsUnimplemented(compiled.status())) {
+    std::fprintf(stderr, "graphc: note: @%s runs on the interpreter: %s\n", f.name().c_str(),
+                 std::string(compiled.status().message()).c_str());
+    return interp::RunFunction(f, args, variables);
+  }
+  if (!compiled.ok()) return compiled.status();
+  return (*compiled)->Run(args, variables);
 }
 
 runtime::NpyDType ToNpy(ir::DType dtype) {

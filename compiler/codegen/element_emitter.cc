@@ -4,9 +4,12 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <utility>
 
+#include "absl/strings/match.h"
+#include "compiler/codegen/element_kernel_emitter.h"
 #include "compiler/codegen/llvm_scalar_builder.h"
 #include "compiler/host_tensor.h"
 #include "ir/module.h"
@@ -15,43 +18,41 @@
 #include "llvm/IR/IRBuilder.h"
 
 namespace graphc::codegen {
-namespace {
+namespace elements {
 
-using Index = std::vector<llvm::Value*>;  // one i64 per dim
+// ---- shared helpers ----
 
-// Ops that only renumber elements (row-major order kept) and ops that
-// broadcast their first operand to the result's shape.
 bool IsReshape(std::string_view name) {
   return name == "reshape" || name == "reshape_like" || name == "expand_dims" || name == "squeeze";
 }
-bool IsBroadcast(std::string_view name) { return name == "broadcast_to" || name == "broadcast_like"; }
-bool IsFill(std::string_view name) { return name == "fill" || name == "fill_like"; }
 bool IsSoftmax(std::string_view name) { return name == "softmax" || name == "log_softmax"; }
 
-enum class Combine { kSum, kMean, kMax, kMin, kProd };
+namespace {
+
+// Ops that broadcast their first operand to the result's shape.
+bool IsBroadcast(std::string_view name) { return name == "broadcast_to" || name == "broadcast_like"; }
+bool IsFill(std::string_view name) { return name == "fill" || name == "fill_like"; }
+
+// Ops that pick elements of their operands by index, each its own way.
+bool IsIndexOp(std::string_view name) {
+  return name == "transpose" || name == "concat" || name == "one_hot" || name == "range" ||
+         name == "strided_slice" || name == "strided_slice_grad" || name == "gather" ||
+         name == "scatter_add";
+}
+
+}  // namespace
+
 std::optional<Combine> ReduceKind(std::string_view name) {
   if (name == "reduce_sum" || name == "sum_to_like") return Combine::kSum;
   if (name == "reduce_mean") return Combine::kMean;
   if (name == "reduce_max") return Combine::kMax;
   if (name == "reduce_min") return Combine::kMin;
   if (name == "reduce_prod") return Combine::kProd;
+  if (name == "reduce_any") return Combine::kAny;
+  if (name == "reduce_all") return Combine::kAll;
   return std::nullopt;
 }
 
-bool IsStatic(const ir::Value* v) { return v->shape().is_static(); }
-
-bool HasGenerator(const ir::Op& op) {
-  const std::string_view name = op.name();
-  if (op.def().is_terminator || op.num_results() != 1) return op.def().is_terminator;
-  if (op.def().scalar != nullptr || name == "constant" || IsReshape(name) || IsBroadcast(name) ||
-      IsFill(name)) {
-    return true;
-  }
-  if (ReduceKind(name) || IsSoftmax(name)) return ir::IsFloat(op.operand(0)->dtype());
-  return name == "one_hot" || name == "transpose" || name == "concat";
-}
-
-// The axes a reduce op reduces, as a mask over its operand's dims.
 std::vector<bool> ReducedDims(const ir::Op& op) {
   const int64_t rank = op.operand(0)->shape().rank();
   if (op.name() == "sum_to_like") {
@@ -71,409 +72,471 @@ std::vector<bool> ReducedDims(const ir::Op& op) {
   return reduced;
 }
 
-// A value computed by its own kernel into a buffer: a reduction's result
-// (part 0), or a softmax's row max (part 0) or row sum (part 1).
-struct Stage {
-  const ir::Op* op;
-  int part;
-  ir::TensorType type;
-};
-
 int64_t SoftmaxAxis(const ir::Op& op) {
   const int64_t axis = op.attr<int64_t>("axis");
   return axis < 0 ? axis + op.operand(0)->shape().rank() : axis;
 }
 
-// The shape of a softmax's row statistics: x's, with the axis dim 1.
 ir::Shape StatsShape(const ir::Op& op) {
   std::vector<int64_t> dims(op.operand(0)->shape().dims().begin(), op.operand(0)->shape().dims().end());
   dims[static_cast<size_t>(SoftmaxAxis(op))] = 1;
   return ir::Shape(dims);
 }
 
-// The stages of a fusion body, in order: each reduction's result, and each
-// softmax's row max and row sum (f64, as the interpreter keeps them).
-std::vector<Stage> StagesOf(const ir::Region& region) {
+const ir::Value* ThroughReshapes(const ir::Value* v) {
+  while (v->defining_op() != nullptr && IsReshape(v->defining_op()->name())) v = v->defining_op()->operand(0);
+  return v;
+}
+
+ir::DType AccumulatorDType(ir::DType dtype) { return ir::IsFloat(dtype) ? ir::DType::kF64 : ir::DType::kI64; }
+
+namespace {
+
+// A run-time error of `op` as the interpreter reports it: each enclosing
+// op with a known location (innermost first) prefixes its location, unless
+// the message already holds it (interpreter.cc, WithOpContext).
+std::string ErrorFormat(const ir::Op& op, std::string message) {
+  for (const ir::Op* o = &op; o != nullptr; o = o->parent_op()) {
+    const std::string loc = o->loc().ToString();
+    if (o->loc().known() && !absl::StrContains(message, loc)) message = StrCat(loc, ": ", message);
+  }
+  return message;
+}
+
+// The interpreter's messages (eval_shape.cc, eval_grad_ops.cc), with %d for
+// the index, the dim and the axis.
+std::string IndexErrorFormat(const ir::Op& op) {
+  return ErrorFormat(op, StrCat(op.name(), ": index %d is out of range [0, %d) along axis %d"));
+}
+
+bool IsArgument(const ir::Region& region, const ir::Value* v) {
+  for (int k = 0; k < region.num_arguments(); ++k) {
+    if (region.argument(k) == v) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<StageKind> StoredResultKind(const ir::Op& op) {
+  if (ReduceKind(op.name())) return StageKind::kReduce;
+  if (op.name() == "argmax" || op.name() == "argmin") return StageKind::kArgReduce;
+  if (op.name() == "matmul") return StageKind::kMatmul;
+  return std::nullopt;
+}
+
+// The stages, in body order: each reduction's result, each softmax's row
+// max and row sum (f64, as the interpreter keeps them), each argmax; for a
+// matmul, its operands that have no buffer yet (computed in the fusion),
+// then its product; a gather's index check; a scatter_add's accumulators
+// (checking its indices first). Stages run in this order, so the first op
+// (in body order) that fails reports its error, as in the interpreter.
+std::vector<Stage> PlanStages(const ir::Op& fusion, std::vector<std::string>* error_formats) {
+  const ir::Region& region = fusion.region(0);
   std::vector<Stage> stages;
-  for (const auto& op : region.ops()) {
-    if (ReduceKind(op->name())) stages.push_back({op.get(), 0, op->result(0)->type()});
-    if (IsSoftmax(op->name())) {
-      for (int part : {0, 1}) stages.push_back({op.get(), part, ir::TensorType{ir::DType::kF64, StatsShape(*op)}});
+  std::set<const ir::Value*> stored;
+  for (const auto& op_ptr : region.ops()) {
+    const ir::Op* op = op_ptr.get();
+    const std::string_view name = op->name();
+    if (ReduceKind(name)) stages.push_back({StageKind::kReduce, op, nullptr, op->result(0)->type()});
+    if (IsSoftmax(name)) {
+      const ir::TensorType stats{ir::DType::kF64, StatsShape(*op)};
+      stages.push_back({StageKind::kSoftmaxMax, op, nullptr, stats});
+      stages.push_back({StageKind::kSoftmaxSum, op, nullptr, stats});
+    }
+    if (name == "argmax" || name == "argmin") {
+      stages.push_back({StageKind::kArgReduce, op, nullptr, op->result(0)->type()});
+    }
+    if (name == "matmul") {
+      for (const ir::Value* operand : op->operands()) {
+        const ir::Value* root = ThroughReshapes(operand);
+        const ir::Op* def = root->defining_op();
+        const bool has_buffer = IsArgument(region, root) || def->name() == "constant" || StoredResultKind(*def);
+        if (has_buffer || !stored.insert(root).second) continue;
+        stages.push_back({StageKind::kMaterialize, root->defining_op(), root, root->type()});
+      }
+      const bool serial = ir::IsFloat(op->result(0)->dtype());
+      stages.push_back({StageKind::kMatmul, op, nullptr, op->result(0)->type(), serial});
+    }
+    if (name == "gather" || name == "scatter_add") {
+      error_formats->push_back(IndexErrorFormat(*op));
+      const int error = static_cast<int>(error_formats->size()) - 1;
+      if (name == "gather") {
+        stages.push_back({StageKind::kIndexCheck, op, nullptr, {ir::DType::kI8, ir::Shape{}}, true, error});
+      } else {
+        const ir::TensorType acc{AccumulatorDType(op->result(0)->dtype()), op->result(0)->shape()};
+        stages.push_back({StageKind::kScatter, op, nullptr, acc, true, error});
+      }
     }
   }
   return stages;
 }
 
-class ElementEmitter {
- public:
-  // `input_ptrs`: the fusion's operands, then the buffers of `available`
-  // stages (computed by earlier kernels), in that order.
-  ElementEmitter(llvm::IRBuilder<>& b, llvm::Function* fn, const ir::Region& region,
-                 std::vector<llvm::Value*> input_ptrs, const std::vector<Stage>& available)
-      : b_(b), sb_(b), fn_(fn), region_(region), inputs_(std::move(input_ptrs)) {
-    scopes_.emplace_back();
-    for (size_t k = 0; k < available.size(); ++k) {
-      stage_buffers_[{available[k].op, available[k].part}] = inputs_[region.num_arguments() + k];
+std::vector<SliceDim> SliceDims(const ir::Op& op, const ir::Shape& in) {
+  const auto& begin = op.attr<std::vector<int64_t>>("begin");
+  const auto& strides = op.attr<std::vector<int64_t>>("strides");
+  const int64_t begin_mask = op.attr<int64_t>("begin_mask");
+  const int64_t shrink_mask = op.attr<int64_t>("shrink_axis_mask");
+  std::vector<SliceDim> dims(static_cast<size_t>(in.rank()));
+  int64_t next_out = 0;
+  for (int64_t d = 0; d < in.rank(); ++d) {
+    const auto u = static_cast<size_t>(d);
+    const int64_t dim = in.dim(d);
+    if ((shrink_mask >> d) & 1) {
+      dims[u] = {begin[u] < 0 ? begin[u] + dim : begin[u], 0, -1};  // in range: inference checked
+      continue;
+    }
+    // eval_shape.cc, SliceStart.
+    const int64_t stride = strides[u];
+    int64_t start;
+    if ((begin_mask >> d) & 1) {
+      start = stride > 0 ? 0 : dim - 1;
+    } else {
+      start = begin[u] < 0 ? begin[u] + dim : begin[u];
+      start = stride > 0 ? std::clamp<int64_t>(start, 0, dim) : std::clamp<int64_t>(start, -1, dim - 1);
+    }
+    dims[u] = {start, stride, next_out++};
+  }
+  return dims;
+}
+
+// ---- ElementEmitter: core ----
+
+ElementEmitter::ElementEmitter(llvm::IRBuilder<>& b, llvm::Function* fn, const ir::Region& region,
+                               std::vector<llvm::Value*> input_ptrs, const std::vector<Stage>& available,
+                               llvm::Value* error_slot)
+    : b_(b), sb_(b), fn_(fn), region_(region), inputs_(std::move(input_ptrs)), error_slot_(error_slot) {
+  scopes_.emplace_back();
+  for (size_t k = 0; k < available.size(); ++k) {
+    llvm::Value* buffer = inputs_[static_cast<size_t>(region.num_arguments()) + k];
+    if (available[k].kind == StageKind::kMaterialize) {
+      materialized_[available[k].value] = buffer;
+    } else {
+      stage_buffers_[{available[k].op, available[k].kind}] = buffer;
     }
   }
+}
 
-  // Stage `s` at `index` (of its shape), computed here: a reduction's loop,
-  // or a softmax row's max or sum.
-  ir::Scalar ComputeStage(const Stage& s, const Index& index) {
-    if (IsSoftmax(s.op->name())) return FromDouble(SoftmaxStat(*s.op, s.part, index), ir::DType::kF64);
-    return Reduce(*s.op, *ReduceKind(s.op->name()), index);
+ir::Scalar ElementEmitter::ComputeStage(const Stage& s, const Index& index) {
+  switch (s.kind) {
+    case StageKind::kReduce: return Reduce(*s.op, index);
+    case StageKind::kSoftmaxMax: return FromDouble(SoftmaxStat(*s.op, 0, index), ir::DType::kF64);
+    case StageKind::kSoftmaxSum: return FromDouble(SoftmaxStat(*s.op, 1, index), ir::DType::kF64);
+    case StageKind::kArgReduce: return ArgReduce(*s.op, index);
+    case StageKind::kMaterialize: return At(s.value, index);
+    case StageKind::kMatmul: return IntegerMatmul(*s.op, index);
+    default: break;
   }
+  return Zero(s.type.dtype);  // serial stages are not computed per element
+}
 
-  // The scalar value of `v` at `index` (an index into v's shape).
-  ir::Scalar At(const ir::Value* v, const Index& index) {
-    const Key key{v, index};
-    for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-      if (auto it = scope->find(key); it != scope->end()) return it->second;
+void ElementEmitter::ComputeSerialStage(const Stage& s, llvm::Value* out) {
+  switch (s.kind) {
+    case StageKind::kMatmul: FloatMatmul(*s.op, out); break;
+    case StageKind::kIndexCheck:
+      CheckIndices(*s.op, s.error);
+      b_.CreateStore(b_.getInt8(0), out);
+      break;
+    case StageKind::kScatter:
+      CheckIndices(*s.op, s.error);
+      Scatter(*s.op, out);
+      break;
+    default: break;
+  }
+}
+
+ir::Scalar ElementEmitter::At(const ir::Value* v, const Index& index) {
+  const Key key{v, index};
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    if (auto it = scope->find(key); it != scope->end()) return it->second;
+  }
+  const ir::Scalar s = Generate(v, index);
+  scopes_.back().emplace(key, s);
+  return s;
+}
+
+void ElementEmitter::ForRange(int64_t n, const std::function<void(llvm::Value*)>& body) {
+  llvm::AllocaInst* counter = EntryAlloca(b_.getInt64Ty());
+  b_.CreateStore(b_.getInt64(0), counter);
+  llvm::LLVMContext& c = b_.getContext();
+  auto* header = llvm::BasicBlock::Create(c, "for.header", fn_);
+  auto* loop = llvm::BasicBlock::Create(c, "for.body", fn_);
+  auto* exit = llvm::BasicBlock::Create(c, "for.exit", fn_);
+  b_.CreateBr(header);
+  b_.SetInsertPoint(header);
+  llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, b_.getInt64(n)), loop, exit);
+  b_.SetInsertPoint(loop);
+  scopes_.emplace_back();
+  body(i);
+  scopes_.pop_back();
+  b_.CreateStore(b_.CreateAdd(i, b_.getInt64(1)), counter);
+  b_.CreateBr(header);
+  b_.SetInsertPoint(exit);
+}
+
+void ElementEmitter::ForIndices(const std::vector<int64_t>& dims, const std::function<void(const Index&)>& body,
+                                Index prefix) {
+  if (prefix.size() == dims.size()) {
+    body(prefix);
+    return;
+  }
+  ForRange(dims[prefix.size()], [&](llvm::Value* i) {
+    Index next = prefix;
+    next.push_back(i);
+    ForIndices(dims, body, std::move(next));
+  });
+}
+
+llvm::AllocaInst* ElementEmitter::EntryAlloca(llvm::Type* type) {
+  llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  return entry.CreateAlloca(type);
+}
+
+llvm::Value* ElementEmitter::Linear(const Index& index, const ir::Shape& shape) {
+  llvm::Value* linear = b_.getInt64(0);
+  int64_t stride = 1;
+  for (int64_t d = shape.rank() - 1; d >= 0; --d) {
+    linear = b_.CreateAdd(linear, b_.CreateMul(index[static_cast<size_t>(d)], b_.getInt64(stride)));
+    stride *= shape.dim(d);
+  }
+  return linear;
+}
+
+Index ElementEmitter::Delinear(llvm::Value* linear, const ir::Shape& shape) {
+  Index index(static_cast<size_t>(shape.rank()));
+  for (int64_t d = shape.rank() - 1; d >= 0; --d) {
+    const int64_t dim = shape.dim(d);
+    index[static_cast<size_t>(d)] = dim == 1 ? b_.getInt64(0) : b_.CreateURem(linear, b_.getInt64(dim));
+    if (d > 0 && dim != 1) linear = b_.CreateUDiv(linear, b_.getInt64(dim));
+  }
+  return index;
+}
+
+Index ElementEmitter::Broadcast(const Index& index, const ir::Shape& from, const ir::Shape& to) {
+  Index out(static_cast<size_t>(from.rank()));
+  for (int64_t d = 0; d < from.rank(); ++d) {
+    const int64_t o = d + (to.rank() - from.rank());
+    out[static_cast<size_t>(d)] = from.dim(d) == 1 ? b_.getInt64(0) : index[static_cast<size_t>(o)];
+  }
+  return out;
+}
+
+llvm::Value* ElementEmitter::Clamp(llvm::Value* v, int64_t lo, int64_t hi) {
+  v = b_.CreateSelect(b_.CreateICmpSLT(v, b_.getInt64(lo)), b_.getInt64(lo), v);
+  return b_.CreateSelect(b_.CreateICmpSGT(v, b_.getInt64(hi)), b_.getInt64(hi), v);
+}
+
+ir::Scalar ElementEmitter::Load(llvm::Value* base, ir::DType dtype, llvm::Value* offset) {
+  llvm::Type* mem = MemoryType(b_.getContext(), dtype);
+  llvm::Value* v = b_.CreateLoad(mem, b_.CreateGEP(mem, base, offset));
+  if (dtype == ir::DType::kBool) v = b_.CreateICmpNE(v, b_.getInt8(0));
+  return LlvmScalarBuilder::Wrap(v, dtype);
+}
+
+void ElementEmitter::Store(llvm::Value* base, ir::Scalar value, llvm::Value* offset) {
+  llvm::Value* v = LlvmScalarBuilder::Unwrap(value);
+  if (value.dtype == ir::DType::kBool) v = b_.CreateZExt(v, b_.getInt8Ty());
+  b_.CreateStore(v, b_.CreateGEP(MemoryType(b_.getContext(), value.dtype), base, offset));
+}
+
+llvm::Value* ElementEmitter::ConstantGlobal(const ir::Op& constant) {
+  auto [it, inserted] = constants_.try_emplace(&constant, nullptr);
+  if (!inserted) return it->second;
+  const HostTensor t = HostTensor::FromDense(constant.attr<ir::DenseElements>("value"));
+  auto* data = llvm::ConstantDataArray::getRaw(
+      llvm::StringRef(reinterpret_cast<const char*>(t.data()), static_cast<size_t>(t.byte_size())),
+      static_cast<uint64_t>(t.size()), MemoryType(b_.getContext(), t.dtype()));
+  auto* global = new llvm::GlobalVariable(module(), data->getType(), /*isConstant=*/true,
+                                          llvm::GlobalValue::PrivateLinkage, data);
+  global->setAlignment(llvm::Align(64));
+  it->second = global;
+  return global;
+}
+
+llvm::Value* ElementEmitter::BufferOf(const ir::Value* v) {
+  v = ThroughReshapes(v);
+  for (int k = 0; k < region_.num_arguments(); ++k) {
+    if (region_.argument(k) == v) return inputs_[static_cast<size_t>(k)];
+  }
+  if (auto it = materialized_.find(v); it != materialized_.end()) return it->second;
+  const ir::Op& op = *v->defining_op();
+  if (op.name() == "constant") return ConstantGlobal(op);
+  if (std::optional<StageKind> kind = StoredResultKind(op)) return StageBuffer(op, *kind);
+  return nullptr;
+}
+
+llvm::Value* ElementEmitter::StageBuffer(const ir::Op& op, StageKind kind) const {
+  auto it = stage_buffers_.find({&op, kind});
+  return it == stage_buffers_.end() ? nullptr : it->second;
+}
+
+ir::Scalar ElementEmitter::FromHost(const HostTensor& t) {
+  if (t.dtype() == ir::DType::kF32) {
+    return LlvmScalarBuilder::Wrap(llvm::ConstantFP::get(b_.getFloatTy(), t.data_as<float>()[0]), t.dtype());
+  }
+  if (t.dtype() == ir::DType::kF64) {
+    return LlvmScalarBuilder::Wrap(llvm::ConstantFP::get(b_.getDoubleTy(), t.data_as<double>()[0]), t.dtype());
+  }
+  llvm::Type* type = RegisterType(b_.getContext(), t.dtype());
+  const int64_t value = t.GetInt(0);
+  return LlvmScalarBuilder::Wrap(t.dtype() == ir::DType::kBool ? llvm::ConstantInt::get(type, value != 0 ? 1 : 0)
+                                                              : llvm::ConstantInt::getSigned(type, value),
+                                 t.dtype());
+}
+
+ir::Scalar ElementEmitter::Zero(ir::DType dtype) { return sb_.Constant(0, dtype); }
+
+llvm::Value* ElementEmitter::ToDouble(ir::Scalar s) {
+  llvm::Value* v = LlvmScalarBuilder::Unwrap(s);
+  return s.dtype == ir::DType::kF64 ? v : b_.CreateFPExt(v, b_.getDoubleTy());
+}
+
+ir::Scalar ElementEmitter::FromDouble(llvm::Value* d, ir::DType dtype) {
+  return LlvmScalarBuilder::Wrap(dtype == ir::DType::kF64 ? d : b_.CreateFPTrunc(d, b_.getFloatTy()), dtype);
+}
+
+llvm::Value* ElementEmitter::CallDouble(const char* name, llvm::Value* x) {
+  llvm::FunctionCallee f =
+      module().getOrInsertFunction(name, llvm::FunctionType::get(b_.getDoubleTy(), {b_.getDoubleTy()}, false));
+  return b_.CreateCall(f, {x});
+}
+
+llvm::Value* ElementEmitter::ToI64(ir::Scalar s) {
+  llvm::Value* v = LlvmScalarBuilder::Unwrap(s);
+  return s.dtype == ir::DType::kBool ? b_.CreateZExt(v, b_.getInt64Ty()) : b_.CreateSExtOrTrunc(v, b_.getInt64Ty());
+}
+
+ir::Scalar ElementEmitter::FromI64(llvm::Value* v, ir::DType dtype) {
+  if (dtype == ir::DType::kBool) return LlvmScalarBuilder::Wrap(b_.CreateICmpNE(v, b_.getInt64(0)), dtype);
+  return LlvmScalarBuilder::Wrap(b_.CreateTrunc(v, RegisterType(b_.getContext(), dtype)), dtype);
+}
+
+ir::Scalar ElementEmitter::Generate(const ir::Value* v, const Index& index) {
+  for (int k = 0; k < region_.num_arguments(); ++k) {
+    if (region_.argument(k) == v) return Load(inputs_[static_cast<size_t>(k)], v->dtype(), Linear(index, v->shape()));
+  }
+  if (auto it = materialized_.find(v); it != materialized_.end()) {
+    return Load(it->second, v->dtype(), Linear(index, v->shape()));
+  }
+  const ir::Op& op = *v->defining_op();
+  const std::string_view name = op.name();
+  if (name == "constant") {
+    const ir::DenseElements& dense = op.attr<ir::DenseElements>("value");
+    if (*dense.type().shape.num_elements() == 1) return FromHost(HostTensor::FromDense(dense));
+    return Load(ConstantGlobal(op), v->dtype(), Linear(index, v->shape()));
+  }
+  if (IsFill(name)) {
+    HostTensor t(v->dtype(), ir::Shape{});
+    t.SetDouble(0, op.attr<double>("value"));  // the interpreter's conversion
+    return FromHost(t);
+  }
+  if (IsReshape(name)) return At(op.operand(0), Delinear(Linear(index, v->shape()), op.operand(0)->shape()));
+  if (IsBroadcast(name)) return At(op.operand(0), Broadcast(index, op.operand(0)->shape(), v->shape()));
+  if (name == "transpose") return Transpose(op, index);
+  if (name == "concat") return Concat(op, index);
+  if (name == "one_hot") return OneHot(op, index);
+  if (name == "range") return Range(op, index);
+  if (name == "strided_slice") return StridedSlice(op, index);
+  if (name == "strided_slice_grad") return StridedSliceGrad(op, index);
+  if (name == "gather") return Gather(op, index);
+  if (name == "scatter_add") return ScatterAdd(op, index);
+  if (IsSoftmax(name)) return Softmax(op, index);
+  if (ReduceKind(name)) {
+    if (llvm::Value* buffer = StageBuffer(op, StageKind::kReduce)) return Load(buffer, v->dtype(), Linear(index, v->shape()));
+    return Reduce(op, index);
+  }
+  if (name == "argmax" || name == "argmin") {
+    if (llvm::Value* buffer = StageBuffer(op, StageKind::kArgReduce)) {
+      return Load(buffer, v->dtype(), Linear(index, v->shape()));
     }
-    const ir::Scalar s = Generate(v, index);
-    scopes_.back().emplace(key, s);
-    return s;
+    return ArgReduce(op, index);
   }
+  if (name == "matmul") {
+    if (llvm::Value* buffer = StageBuffer(op, StageKind::kMatmul)) return Load(buffer, v->dtype(), Linear(index, v->shape()));
+    return IntegerMatmul(op, index);  // floats always have their stage
+  }
+  std::vector<ir::Scalar> operands;
+  for (const ir::Value* operand : op.operands()) {
+    operands.push_back(At(operand, Broadcast(index, operand->shape(), v->shape())));
+  }
+  return op.def().scalar(sb_, operands, op.attrs());
+}
 
-  // for (i = 0; i < n; ++i) body(i), as LLVM blocks at the insertion point.
-  // Values generated inside stay inside (they do not dominate what follows).
-  void ForRange(int64_t n, const std::function<void(llvm::Value*)>& body) {
-    llvm::AllocaInst* counter = EntryAlloca(b_.getInt64Ty());
-    b_.CreateStore(b_.getInt64(0), counter);
-    llvm::LLVMContext& c = b_.getContext();
-    auto* header = llvm::BasicBlock::Create(c, "for.header", fn_);
-    auto* loop = llvm::BasicBlock::Create(c, "for.body", fn_);
-    auto* exit = llvm::BasicBlock::Create(c, "for.exit", fn_);
-    b_.CreateBr(header);
-    b_.SetInsertPoint(header);
-    llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
-    b_.CreateCondBr(b_.CreateICmpSLT(i, b_.getInt64(n)), loop, exit);
-    b_.SetInsertPoint(loop);
-    scopes_.emplace_back();
-    body(i);
-    scopes_.pop_back();
-    b_.CreateStore(b_.CreateAdd(i, b_.getInt64(1)), counter);
-    b_.CreateBr(header);
-    b_.SetInsertPoint(exit);
-  }
+}  // namespace elements
 
-  // Nested loops over every index of `dims` (row-major: the last dim
-  // innermost), calling body with the full index.
-  void ForIndices(const std::vector<int64_t>& dims, const std::function<void(const Index&)>& body,
-                  Index prefix = {}) {
-    if (prefix.size() == dims.size()) {
-      body(prefix);
-      return;
-    }
-    ForRange(dims[prefix.size()], [&](llvm::Value* i) {
-      Index next = prefix;
-      next.push_back(i);
-      ForIndices(dims, body, std::move(next));
-    });
-  }
+namespace {
 
-  llvm::AllocaInst* EntryAlloca(llvm::Type* type) {
-    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-    return entry.CreateAlloca(type);
-  }
+using elements::ElementEmitter;
+using elements::Index;
+using elements::Stage;
 
-  llvm::Value* Linear(const Index& index, const ir::Shape& shape) {
-    llvm::Value* linear = b_.getInt64(0);
-    int64_t stride = 1;
-    for (int64_t d = shape.rank() - 1; d >= 0; --d) {
-      linear = b_.CreateAdd(linear, b_.CreateMul(index[static_cast<size_t>(d)], b_.getInt64(stride)));
-      stride *= shape.dim(d);
-    }
-    return linear;
-  }
+bool IsStatic(const ir::Value* v) { return v->shape().is_static(); }
 
-  Index Delinear(llvm::Value* linear, const ir::Shape& shape) {
-    Index index(static_cast<size_t>(shape.rank()));
-    for (int64_t d = shape.rank() - 1; d >= 0; --d) {
-      const int64_t dim = shape.dim(d);
-      index[static_cast<size_t>(d)] = dim == 1 ? b_.getInt64(0) : b_.CreateURem(linear, b_.getInt64(dim));
-      if (d > 0 && dim != 1) linear = b_.CreateUDiv(linear, b_.getInt64(dim));
-    }
-    return index;
+bool HasGenerator(const ir::Op& op) {
+  const std::string_view name = op.name();
+  if (op.def().is_terminator || op.num_results() != 1) return op.def().is_terminator;
+  if (op.def().scalar != nullptr || name == "constant" || name == "fill" || name == "fill_like" ||
+      elements::IsReshape(name) || name == "broadcast_to" || name == "broadcast_like") {
+    return true;
   }
+  return elements::ReduceKind(name) || elements::IsSoftmax(name) || elements::IsIndexOp(name) ||
+         name == "argmax" || name == "argmin" || name == "matmul";
+}
 
- private:
-  struct Key {
-    const ir::Value* value;
-    Index index;
-    bool operator<(const Key& o) const { return std::tie(value, index) < std::tie(o.value, o.index); }
-  };
+// Adds one kernel `symbol` with the loop-kernel ABI: inputs the fusion's
+// operands, then (with `error_slot`) the error slot, then the buffers of
+// `available` stages; output 0 `out`. `body` emits its work.
+void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol,
+                const std::vector<Stage>& available, bool error_slot,
+                const std::function<void(ElementEmitter&, llvm::Function*, llvm::Value* out)>& body) {
+  llvm::LLVMContext& c = module.getContext();
+  llvm::Type* i64 = llvm::Type::getInt64Ty(c);
+  llvm::Type* ptr = llvm::PointerType::getUnqual(c);
+  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, ptr, i64, i64}, false);
+  llvm::Function* fn = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol, module);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
+  llvm::IRBuilder<> b(entry);
+  std::vector<llvm::Value*> inputs;
+  auto input = [&](int k) { return b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), k)); };
+  const int num_operands = fusion.num_operands();
+  for (int k = 0; k < num_operands; ++k) inputs.push_back(input(k));
+  llvm::Value* slot = error_slot ? input(num_operands) : nullptr;
+  const int first_stage = num_operands + (error_slot ? 1 : 0);
+  for (int k = 0; k < static_cast<int>(available.size()); ++k) inputs.push_back(input(first_stage + k));
+  llvm::Value* out = b.CreateLoad(ptr, fn->getArg(1));
+  ElementEmitter e(b, fn, fusion.region(0), std::move(inputs), available, slot);
+  body(e, fn, out);
+  b.CreateRetVoid();
+}
 
-  // NumPy broadcasting: the index into `from` (aligned on the right with
-  // `to`) of element `index` of `to`.
-  Index Broadcast(const Index& index, const ir::Shape& from, const ir::Shape& to) {
-    Index out(static_cast<size_t>(from.rank()));
-    for (int64_t d = 0; d < from.rank(); ++d) {
-      const int64_t o = d + (to.rank() - from.rank());
-      out[static_cast<size_t>(d)] = from.dim(d) == 1 ? b_.getInt64(0) : index[static_cast<size_t>(o)];
-    }
-    return out;
-  }
-
-  ir::Scalar Load(llvm::Value* base, ir::DType dtype, llvm::Value* offset) {
-    llvm::Type* mem = MemoryType(b_.getContext(), dtype);
-    llvm::Value* v = b_.CreateLoad(mem, b_.CreateGEP(mem, base, offset));
-    if (dtype == ir::DType::kBool) v = b_.CreateICmpNE(v, b_.getInt8(0));
-    return LlvmScalarBuilder::Wrap(v, dtype);
-  }
-
-  // A host tensor's bytes as a private constant global.
-  llvm::Value* ConstantData(const HostTensor& t) {
-    llvm::Module& m = *fn_->getParent();
-    auto* data = llvm::ConstantDataArray::getRaw(
-        llvm::StringRef(reinterpret_cast<const char*>(t.data()), static_cast<size_t>(t.byte_size())),
-        static_cast<uint64_t>(t.size()), MemoryType(b_.getContext(), t.dtype()));
-    return new llvm::GlobalVariable(m, data->getType(), /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage, data);
-  }
-
-  ir::Scalar Generate(const ir::Value* v, const Index& index) {
-    for (int k = 0; k < region_.num_arguments(); ++k) {
-      if (region_.argument(k) == v) return Load(inputs_[static_cast<size_t>(k)], v->dtype(), Linear(index, v->shape()));
-    }
-    const ir::Op& op = *v->defining_op();
-    const std::string_view name = op.name();
-    if (name == "constant") {
-      const HostTensor t = HostTensor::FromDense(op.attr<ir::DenseElements>("value"));
-      if (t.size() == 1) return FromHost(t);
-      return Load(ConstantData(t), t.dtype(), Linear(index, v->shape()));
-    }
-    if (IsFill(name)) {
-      HostTensor t(v->dtype(), ir::Shape{});
-      t.SetDouble(0, op.attr<double>("value"));  // the interpreter's conversion
-      return FromHost(t);
-    }
-    if (IsReshape(name)) return At(op.operand(0), Delinear(Linear(index, v->shape()), op.operand(0)->shape()));
-    if (IsBroadcast(name)) return At(op.operand(0), Broadcast(index, op.operand(0)->shape(), v->shape()));
-    if (name == "transpose") return Transpose(op, index);
-    if (name == "concat") return Concat(op, index);
-    if (name == "one_hot") return OneHot(op, index);
-    if (IsSoftmax(name)) return Softmax(op, index);
-    if (std::optional<Combine> combine = ReduceKind(name)) {
-      if (llvm::Value* buffer = StageBuffer(op, 0)) return Load(buffer, v->dtype(), Linear(index, v->shape()));
-      return Reduce(op, *combine, index);
-    }
-    std::vector<ir::Scalar> operands;
-    for (const ir::Value* operand : op.operands()) {
-      operands.push_back(At(operand, Broadcast(index, operand->shape(), v->shape())));
-    }
-    return op.def().scalar(sb_, operands, op.attrs());
-  }
-
-  // A one-element host tensor as an exact constant.
-  ir::Scalar FromHost(const HostTensor& t) {
-    if (t.dtype() == ir::DType::kF32) {
-      return LlvmScalarBuilder::Wrap(llvm::ConstantFP::get(b_.getFloatTy(), t.data_as<float>()[0]), t.dtype());
-    }
-    if (t.dtype() == ir::DType::kF64) {
-      return LlvmScalarBuilder::Wrap(llvm::ConstantFP::get(b_.getDoubleTy(), t.data_as<double>()[0]), t.dtype());
-    }
-    llvm::Type* type = RegisterType(b_.getContext(), t.dtype());
-    const int64_t value = t.GetInt(0);
-    return LlvmScalarBuilder::Wrap(t.dtype() == ir::DType::kBool ? llvm::ConstantInt::get(type, value != 0 ? 1 : 0)
-                                                                : llvm::ConstantInt::getSigned(type, value),
-                                   t.dtype());
-  }
-
-  llvm::Value* ToDouble(ir::Scalar s) {
-    llvm::Value* v = LlvmScalarBuilder::Unwrap(s);
-    return s.dtype == ir::DType::kF64 ? v : b_.CreateFPExt(v, b_.getDoubleTy());
-  }
-  ir::Scalar FromDouble(llvm::Value* d, ir::DType dtype) {
-    return LlvmScalarBuilder::Wrap(dtype == ir::DType::kF64 ? d : b_.CreateFPTrunc(d, b_.getFloatTy()), dtype);
-  }
-  llvm::Value* CallDouble(const char* name, llvm::Value* x) {
-    llvm::FunctionCallee f = fn_->getParent()->getOrInsertFunction(
-        name, llvm::FunctionType::get(b_.getDoubleTy(), {b_.getDoubleTy()}, false));
-    return b_.CreateCall(f, {x});
-  }
-
-  // The interpreter's FMax / FMin on doubles: NaN wins (a + b), -0 < +0.
-  llvm::Value* MaxOrMin(llvm::Value* a, llvm::Value* v, bool max) {
-    llvm::Value* any_nan = b_.CreateFCmpUNO(a, v);
-    llvm::Value* sign_a = b_.CreateICmpSLT(b_.CreateBitCast(a, b_.getInt64Ty()), b_.getInt64(0));
-    // Equal: max keeps the positive one (a unless a is negative), min the
-    // negative one.
-    llvm::Value* equal_pick = max ? b_.CreateSelect(sign_a, v, a) : b_.CreateSelect(sign_a, a, v);
-    llvm::Value* ordered_pick =
-        max ? b_.CreateSelect(b_.CreateFCmpOGT(a, v), a, v) : b_.CreateSelect(b_.CreateFCmpOLT(a, v), a, v);
-    llvm::Value* pick = b_.CreateSelect(b_.CreateFCmpOEQ(a, v), equal_pick, ordered_pick);
-    return b_.CreateSelect(any_nan, b_.CreateFAdd(a, v), pick);
-  }
-
-  // A float reduction at one result element: a double accumulator over the
-  // reduced dims in row-major order, as the interpreter sums.
-  ir::Scalar Reduce(const ir::Op& op, Combine combine, const Index& index) {
-    const ir::Value* x = op.operand(0);
-    const ir::Shape& xs = x->shape();
-    const std::vector<bool> reduced = ReducedDims(op);
-    // Kept dims come from the result index: with keepdims (and for
-    // sum_to_like, whose result keeps x's rank or a suffix of it) a reduced
-    // dim still occupies a result position.
-    const bool same_rank = op.result(0)->shape().rank() == xs.rank();
-    const int64_t dropped = xs.rank() - op.result(0)->shape().rank();  // sum_to_like's leading dims
-    std::vector<int64_t> loop_dims;
-    for (int64_t d = 0; d < xs.rank(); ++d) {
-      if (reduced[static_cast<size_t>(d)]) loop_dims.push_back(xs.dim(d));
-    }
-    const double inf = std::numeric_limits<double>::infinity();
-    const double init = combine == Combine::kProd ? 1.0 : combine == Combine::kMax ? -inf
-                        : combine == Combine::kMin ? inf : 0.0;
-    llvm::AllocaInst* acc = EntryAlloca(b_.getDoubleTy());
-    b_.CreateStore(llvm::ConstantFP::get(b_.getDoubleTy(), init), acc);
-    ForIndices(loop_dims, [&](const Index& inner) {
-      Index xi(static_cast<size_t>(xs.rank()));
-      size_t next_inner = 0, next_kept = 0;
-      for (int64_t d = 0; d < xs.rank(); ++d) {
-        if (reduced[static_cast<size_t>(d)]) {
-          xi[static_cast<size_t>(d)] = inner[next_inner++];
-        } else if (op.name() == "sum_to_like") {
-          xi[static_cast<size_t>(d)] = index[static_cast<size_t>(d - dropped)];
-        } else {
-          xi[static_cast<size_t>(d)] = index[same_rank ? static_cast<size_t>(d) : next_kept++];
-        }
-      }
-      llvm::Value* a = b_.CreateLoad(b_.getDoubleTy(), acc);
-      llvm::Value* v = ToDouble(At(x, xi));
-      llvm::Value* next = nullptr;
-      switch (combine) {
-        case Combine::kSum:
-        case Combine::kMean: next = b_.CreateFAdd(a, v); break;
-        case Combine::kProd: next = b_.CreateFMul(a, v); break;
-        case Combine::kMax: next = MaxOrMin(a, v, true); break;
-        case Combine::kMin: next = MaxOrMin(a, v, false); break;
-      }
-      b_.CreateStore(next, acc);
-    });
-    llvm::Value* result = b_.CreateLoad(b_.getDoubleTy(), acc);
-    if (combine == Combine::kMean) {
-      int64_t count = 1;
-      for (int64_t n : loop_dims) count *= n;
-      result = b_.CreateFDiv(result, llvm::ConstantFP::get(b_.getDoubleTy(), static_cast<double>(count)));
-    }
-    return FromDouble(result, op.result(0)->dtype());
-  }
-
-  // transpose: out[i_0, ..., i_n] = x[j] with j[perm[d]] = i_d (perm empty:
-  // reversed dims).
-  ir::Scalar Transpose(const ir::Op& op, const Index& index) {
-    const int64_t rank = static_cast<int64_t>(index.size());
-    std::vector<int64_t> perm = op.attr<std::vector<int64_t>>("perm");
-    if (perm.empty()) {
-      for (int64_t d = rank - 1; d >= 0; --d) perm.push_back(d);
-    }
-    Index in(index.size());
-    for (int64_t d = 0; d < rank; ++d) in[static_cast<size_t>(perm[static_cast<size_t>(d)])] = index[static_cast<size_t>(d)];
-    return At(op.operand(0), in);
-  }
-
-  // concat along `axis`: operand k holds positions [start_k, start_k +
-  // len_k). Every operand is read at its index clamped into range (so no
-  // read leaves its buffer) and a select chain keeps the right one.
-  ir::Scalar Concat(const ir::Op& op, const Index& index) {
-    const int64_t rank = op.result(0)->shape().rank();
-    int64_t axis = op.attr<int64_t>("axis");
-    if (axis < 0) axis += rank;
-    llvm::Value* position = index[static_cast<size_t>(axis)];
-    llvm::Value* result = nullptr;
-    int64_t start = 0;
-    for (int k = 0; k < op.num_operands(); ++k) {
-      const int64_t len = op.operand(k)->shape().dim(axis);
-      if (len == 0) continue;
-      Index in = index;
-      llvm::Value* local = b_.CreateSub(position, b_.getInt64(start));
-      local = b_.CreateSelect(b_.CreateICmpSLT(local, b_.getInt64(0)), b_.getInt64(0), local);
-      local = b_.CreateSelect(b_.CreateICmpSGT(local, b_.getInt64(len - 1)), b_.getInt64(len - 1), local);
-      in[static_cast<size_t>(axis)] = local;
-      llvm::Value* v = LlvmScalarBuilder::Unwrap(At(op.operand(k), in));
-      result = result == nullptr ? v : b_.CreateSelect(b_.CreateICmpSGE(position, b_.getInt64(start)), v, result);
-      start += len;
-    }
-    if (result == nullptr) return sb_.Constant(0, op.result(0)->dtype());  // no elements to read
-    return LlvmScalarBuilder::Wrap(result, op.result(0)->dtype());
-  }
-
-  // one_hot: on where the index along `axis` equals the indices' element.
-  ir::Scalar OneHot(const ir::Op& op, const Index& index) {
-    const int64_t rank = op.result(0)->shape().rank();
-    int64_t axis = op.attr<int64_t>("axis");
-    if (axis < 0) axis += rank;
-    Index outer;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d != axis) outer.push_back(index[static_cast<size_t>(d)]);
-    }
-    llvm::Value* idx = LlvmScalarBuilder::Unwrap(At(op.operand(0), outer));
-    idx = b_.CreateSExtOrTrunc(idx, b_.getInt64Ty());
-    llvm::Value* hit = b_.CreateICmpEQ(idx, index[static_cast<size_t>(axis)]);
-    const ir::DType dtype = op.result(0)->dtype();
-    HostTensor on(dtype, ir::Shape{}), off(dtype, ir::Shape{});
-    on.SetDouble(0, op.attr<double>("on_value"));
-    off.SetDouble(0, op.attr<double>("off_value"));
-    return LlvmScalarBuilder::Wrap(
-        b_.CreateSelect(hit, LlvmScalarBuilder::Unwrap(FromHost(on)), LlvmScalarBuilder::Unwrap(FromHost(off))),
-        dtype);
-  }
-
-  llvm::Value* StageBuffer(const ir::Op& op, int part) const {
-    auto it = stage_buffers_.find({&op, part});
-    return it == stage_buffers_.end() ? nullptr : it->second;
-  }
-
-  // A softmax row statistic, in double, at `row` (an index into x's shape
-  // with the axis at 0): part 0 the max (std::max, which skips a NaN after
-  // the first element, as the interpreter), part 1 the sum of exp(x - max).
-  llvm::Value* SoftmaxStat(const ir::Op& op, int part, const Index& row) {
-    if (llvm::Value* buffer = StageBuffer(op, part)) {
-      return LlvmScalarBuilder::Unwrap(Load(buffer, ir::DType::kF64, Linear(row, StatsShape(op))));
-    }
-    const ir::Value* x = op.operand(0);
-    const int64_t axis = SoftmaxAxis(op);
-    auto at = [&](llvm::Value* j) {
-      Index xi = row;
-      xi[static_cast<size_t>(axis)] = j;
-      return ToDouble(At(x, xi));
-    };
-    llvm::Value* max = part == 1 ? SoftmaxStat(op, 0, row) : nullptr;
-    llvm::AllocaInst* acc = EntryAlloca(b_.getDoubleTy());
-    b_.CreateStore(part == 0 ? llvm::ConstantFP::getInfinity(b_.getDoubleTy(), /*Negative=*/true)
-                             : llvm::ConstantFP::get(b_.getDoubleTy(), 0.0),
-                   acc);
-    ForRange(x->shape().dim(axis), [&](llvm::Value* j) {
-      llvm::Value* a = b_.CreateLoad(b_.getDoubleTy(), acc);
-      llvm::Value* v = at(j);
-      b_.CreateStore(part == 0 ? b_.CreateSelect(b_.CreateFCmpOLT(a, v), v, a)
-                               : b_.CreateFAdd(a, CallDouble("exp", b_.CreateFSub(v, max))),
-                     acc);
-    });
-    return b_.CreateLoad(b_.getDoubleTy(), acc);
-  }
-
-  // softmax / log_softmax at one element, as the interpreter computes them
-  // in double from the row's max and sum.
-  ir::Scalar Softmax(const ir::Op& op, const Index& index) {
-    Index row = index;
-    row[static_cast<size_t>(SoftmaxAxis(op))] = b_.getInt64(0);
-    llvm::Value* max = SoftmaxStat(op, 0, row);
-    llvm::Value* total = SoftmaxStat(op, 1, row);
-    llvm::Value* z = b_.CreateFSub(ToDouble(At(op.operand(0), index)), max);
-    llvm::Value* result = op.name() == "log_softmax" ? b_.CreateFSub(z, CallDouble("log", total))
-                                                     : b_.CreateFDiv(CallDouble("exp", z), total);
-    return FromDouble(result, op.result(0)->dtype());
-  }
-
-  llvm::IRBuilder<>& b_;
-  LlvmScalarBuilder sb_;
-  llvm::Function* fn_;
-  const ir::Region& region_;
-  std::vector<llvm::Value*> inputs_;
-  // Values already emitted at an index; one scope per open loop.
-  std::vector<std::map<Key, ir::Scalar>> scopes_;
-  std::map<std::pair<const ir::Op*, int>, llvm::Value*> stage_buffers_;
-};
+// A kernel computing `value(emitter, index)` at elements [begin, end) of
+// `type`.
+void EmitElementKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol,
+                       const std::vector<Stage>& available, bool error_slot, const ir::TensorType& type,
+                       const std::function<ir::Scalar(ElementEmitter&, const Index&)>& value) {
+  EmitKernel(fusion, module, symbol, available, error_slot, [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::LLVMContext& c = b.getContext();
+    llvm::Type* i64 = b.getInt64Ty();
+    // for (i = begin; i < end; ++i) out[i] = value at Delinear(i).
+    llvm::AllocaInst* counter = e.EntryAlloca(i64);
+    b.CreateStore(fn->getArg(4), counter);
+    auto* header = llvm::BasicBlock::Create(c, "header", fn);
+    auto* body = llvm::BasicBlock::Create(c, "body", fn);
+    auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
+    b.CreateBr(header);
+    b.SetInsertPoint(header);
+    llvm::Value* i = b.CreateLoad(i64, counter);
+    b.CreateCondBr(b.CreateICmpSLT(i, fn->getArg(5)), body, exit);
+    b.SetInsertPoint(body);
+    e.Store(out, value(e, e.Delinear(i, type.shape)), i);
+    b.CreateStore(b.CreateAdd(i, b.getInt64(1)), counter);
+    b.CreateBr(header);
+    b.SetInsertPoint(exit);
+  });
+}
 
 }  // namespace
 
@@ -500,69 +563,32 @@ bool CanEmitByElements(const ir::Op& fusion) {
   return true;
 }
 
-namespace {
-
-// Adds one kernel `symbol` computing `value(emitter, index)` at every
-// element of `type`: kernel output 0, inputs the fusion's operands and then
-// the buffers of `available` stages.
-void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol,
-                const std::vector<Stage>& available, const ir::TensorType& type,
-                const std::function<ir::Scalar(ElementEmitter&, const Index&)>& value) {
-  llvm::LLVMContext& c = module.getContext();
-  llvm::Type* i64 = llvm::Type::getInt64Ty(c);
-  llvm::Type* ptr = llvm::PointerType::getUnqual(c);
-  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, ptr, i64, i64}, false);
-  llvm::Function* fn = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol, module);
-  fn->addFnAttr(llvm::Attribute::NoUnwind);
-  auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
-  llvm::IRBuilder<> b(entry);
-  std::vector<llvm::Value*> inputs;
-  const int num_inputs = fusion.num_operands() + static_cast<int>(available.size());
-  for (int k = 0; k < num_inputs; ++k) {
-    inputs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), k)));
-  }
-  llvm::Value* out = b.CreateLoad(ptr, fn->getArg(1));
-  ElementEmitter e(b, fn, fusion.region(0), std::move(inputs), available);
-  // for (i = begin; i < end; ++i) out[i] = value at Delinear(i).
-  llvm::AllocaInst* counter = e.EntryAlloca(i64);
-  b.CreateStore(fn->getArg(4), counter);
-  auto* header = llvm::BasicBlock::Create(c, "header", fn);
-  auto* body = llvm::BasicBlock::Create(c, "body", fn);
-  auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
-  b.CreateBr(header);
-  b.SetInsertPoint(header);
-  llvm::Value* i = b.CreateLoad(i64, counter);
-  b.CreateCondBr(b.CreateICmpSLT(i, fn->getArg(5)), body, exit);
-  b.SetInsertPoint(body);
-  llvm::Value* v = LlvmScalarBuilder::Unwrap(value(e, e.Delinear(i, type.shape)));
-  if (type.dtype == ir::DType::kBool) v = b.CreateZExt(v, b.getInt8Ty());
-  b.CreateStore(v, b.CreateGEP(MemoryType(c, type.dtype), out, i));
-  b.CreateStore(b.CreateAdd(i, b.getInt64(1)), counter);
-  b.CreateBr(header);
-  b.SetInsertPoint(exit);
-  b.CreateRetVoid();
-}
-
-}  // namespace
-
 absl::StatusOr<ElementsKernels> EmitByElements(const ir::Op& fusion, llvm::Module& module,
                                                const std::string& symbol_prefix) {
   if (!CanEmitByElements(fusion)) return absl::UnimplementedError("fusion has ops without element generators");
   const ir::Region& region = fusion.region(0);
-  const std::vector<Stage> stages = StagesOf(region);
   ElementsKernels kernels;
+  const std::vector<Stage> stages = elements::PlanStages(fusion, &kernels.error_formats);
+  const bool error_slot = !kernels.error_formats.empty();
   for (size_t k = 0; k < stages.size(); ++k) {
+    const Stage& stage = stages[k];
     const std::vector<Stage> available(stages.begin(), stages.begin() + static_cast<std::ptrdiff_t>(k));
     kernels.stage_symbols.push_back(StrCat(symbol_prefix, "_stage_", k));
-    kernels.stage_types.push_back(stages[k].type);
-    EmitKernel(fusion, module, kernels.stage_symbols.back(), available, stages[k].type,
-               [&](ElementEmitter& e, const Index& index) { return e.ComputeStage(stages[k], index); });
+    kernels.stage_types.push_back(stage.type);
+    kernels.stage_serial.push_back(stage.serial);
+    if (stage.serial) {
+      EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
+                 [&](ElementEmitter& e, llvm::Function*, llvm::Value* out) { e.ComputeSerialStage(stage, out); });
+    } else {
+      EmitElementKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot, stage.type,
+                        [&](ElementEmitter& e, const Index& index) { return e.ComputeStage(stage, index); });
+    }
   }
   for (int r = 0; r < fusion.num_results(); ++r) {
     const ir::Value* result = region.terminator()->operand(r);
     kernels.result_symbols.push_back(StrCat(symbol_prefix, "_result_", r));
-    EmitKernel(fusion, module, kernels.result_symbols.back(), stages, result->type(),
-               [&](ElementEmitter& e, const Index& index) { return e.At(result, index); });
+    EmitElementKernel(fusion, module, kernels.result_symbols.back(), stages, error_slot, result->type(),
+                      [&](ElementEmitter& e, const Index& index) { return e.At(result, index); });
   }
   return kernels;
 }

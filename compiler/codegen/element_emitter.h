@@ -1,21 +1,25 @@
-// Codegen for fusion groups that mix shapes — reductions with their
-// prologue and epilogue, softmax, one_hot, reshapes, broadcasts — as XLA's
-// CPU backend builds fused loops: every op has an element generator that
-// emits the scalar value of its result at a multi-index, computed from its
-// operands' elements at derived indices.
+// Codegen for fusion groups that the loop and matmul emitters do not take,
+// as XLA's CPU backend builds fused loops: every op has an element
+// generator that emits the scalar value of its result at a multi-index,
+// computed from its operands' elements at derived indices. Every op
+// without a scalar definition has one, except the structural ops that
+// never sit in a fusion (variables, control flow, calls, random ops).
 //
-// Reductions are stages: each is computed once per element of its result
-// by its own kernel (a loop over the reduced dims) into a temporary
-// buffer, which later kernels read; a softmax has two stages, the max and
-// the sum of each row. So no reduction is recomputed, and the work stays
-// linear in the sizes. Elementwise values needed at several places are
-// recomputed there (cheap), never stored. Then each result of the fusion
-// gets its own kernel.
+// Values that are not per-element are stages, each computed once by its own
+// kernel into a temporary that later kernels read: reductions (float,
+// integer, bool; sum_to_like), argmax/argmin, a softmax's row max and row
+// sum, matmul products (floats by the runtime's GEMM per batch matrix,
+// after storing operands computed in the fusion), a scatter_add's
+// accumulators, and the index checks of gathers. So nothing expensive is
+// recomputed, and the work stays linear in the sizes. Elementwise values
+// needed at several places are recomputed there (cheap), never stored.
+// Then each result of the fusion gets its own kernel.
 //
-// Every reduction accumulates in double in row-major order of its operand
-// and rounds once, exactly as the interpreter does, so results are the
-// interpreter's bits. Supported: static shapes throughout, float
-// reductions; other fusions stay on the interpreter.
+// Every generator follows the interpreter's evaluator of its op (same
+// accumulator types, order and rounding), so results are the interpreter's
+// bits. Out-of-range gather / scatter_add indices give the interpreter's
+// error message through the error slot (below). Shapes must be static
+// (specialize first: specialize.h).
 #pragma once
 
 #include <string>
@@ -38,13 +42,28 @@ bool CanEmitByElements(const ir::Op& fusion);
 
 // The kernels of a fusion, all with the loop-kernel ABI of
 // runtime/kernel_abi.h and one output; every kernel's inputs are the
-// fusion's operands (read at their static shapes) followed by the stage
-// buffers (in_strides is unused). Run the stages in order, each writing
-// its buffer, then the result kernels.
+// fusion's operands (read at their static shapes), then the error slot if
+// there is one, then the stage buffers: one array serves every kernel of
+// the fusion (each reads the stages before its own). in_strides is unused.
+// Run the stages in order, each writing its buffer, then the result
+// kernels.
 struct ElementsKernels {
   std::vector<ir::TensorType> stage_types;  // temporaries, in order
   std::vector<std::string> stage_symbols;   // stage k writes temporary k
+  // A serial stage is called once, over [0, 1), and fills its whole
+  // temporary itself (a scatter, which adds updates in order); the others
+  // are called over the elements of their temporary, in any split.
+  std::vector<bool> stage_serial;
   std::vector<std::string> result_symbols;  // one per fusion result
+  // Run-time errors the kernels can detect (an out-of-range gather index),
+  // as graphc_set_error formats. When there are any, the kernels' inputs
+  // hold an error slot of 4 int64 after the operands, which the caller
+  // zeroes before the fusion. A kernel that finds error k stores k + 1 in
+  // slot[0] and the format's numbers in slot[1..3] (atomically: several
+  // threads may find one), then goes on with a clamped index so it reads
+  // no memory out of bounds; the caller reports the error after the
+  // fusion's kernels.
+  std::vector<std::string> error_formats;
 };
 
 // Adds the kernels of `fusion` to `module`, named from `symbol_prefix`.

@@ -1,7 +1,8 @@
 #include "compiler/codegen/emit_text.h"
 
+#include "compiler/codegen/compiled_function.h"
+#include "compiler/codegen/function_emitter.h"
 #include "compiler/codegen/jit.h"
-#include "compiler/codegen/loop_emitter.h"
 #include "ir/str_cat.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -40,20 +41,29 @@ absl::StatusOr<std::string> EmitModuleText(const ir::Module& ir_module, TextKind
   llvm::LLVMContext context;
   llvm::Module module("graphc", context);
   std::string skipped;
+  // Lowered modules stay alive while the LLVM module refers to nothing of
+  // theirs, but the plans are read during emission only.
   for (const auto& f : ir_module.functions()) {
-    int n = 0;
-    absl::Status status = absl::OkStatus();
-    ir::WalkOps(f->body(), [&](const ir::Op* op) {
-      if (op->name() != "fusion" || !status.ok()) return;
-      const std::string symbol = StrCat(f->name(), "_fusion", n++);
-      if (!CanEmitLoopKernel(*op)) {
-        skipped += StrCat("; ", symbol, " (", op->attr<std::string>("kind"),
-                          "): not compiled yet, runs on the interpreter\n");
-        return;
-      }
-      status = EmitLoopKernel(*op, module, symbol).status();
-    });
-    if (!status.ok()) return status;
+    std::vector<ir::TensorType> param_types;
+    bool all_static = true;
+    for (int i = 0; i < f->num_params(); ++i) {
+      param_types.push_back(f->param(i)->type());
+      all_static &= param_types.back().shape.is_static();
+    }
+    if (!all_static) {
+      skipped += StrCat("; @", f->name(), ": parameters with `?` dims; compiled for each call's shapes\n");
+      continue;
+    }
+    absl::StatusOr<LoweredFunction> lowered = LowerForCodegen(*f, param_types);
+    if (!lowered.ok()) return lowered.status();
+    absl::StatusOr<EmittedFunction> emitted =
+        EmitFunction(*lowered->function, lowered->plan, module, ir::ToSymbolName(f->name()));
+    if (absl::IsUnimplemented(emitted.status())) {
+      skipped += StrCat("; @", f->name(), ": not compiled (", emitted.status().message(),
+                        "): runs on the interpreter\n");
+      continue;
+    }
+    if (!emitted.ok()) return emitted.status();
   }
   if (absl::Status s = OptimizeForHost(module); !s.ok()) return s;
   if (kind == TextKind::kAssembly) {

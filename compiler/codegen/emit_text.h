@@ -1,8 +1,9 @@
 // The code codegen generates for a module, as text: LLVM IR (after the -O3
 // pipeline for the host) or the host's assembly. For `graphc opt --emit=`.
-// Each supported fusion group becomes a function named
-// `<function>_fusion<N>` (N counts the function's fusion ops in program
-// order, nested regions included); unsupported ones are listed in a comment.
+// Each function with static parameter shapes becomes its entry point,
+// named after it, and kernels `<function>_k<N>` (function_emitter.h);
+// functions with `?` dims (compiled per call shape) and functions codegen
+// does not compile are listed in comments at the top.
 #pragma once
 
 #include <string>

@@ -66,12 +66,61 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   return LoopKernelInfo{symbol, static_cast<int>(loop.shape.rank())};
 }
 
+namespace {
+
+// Marks the loop as free of loop-carried memory dependences: each
+// iteration reads its own input elements and writes its own output
+// elements, an in-place output being the very element its input was read
+// from. Without this the vectorizer guards the loop with a run-time
+// overlap check, which fails exactly for in-place loops.
+class ParallelAccesses {
+ public:
+  explicit ParallelAccesses(llvm::LLVMContext& c) : c_(c), group_(llvm::MDNode::getDistinct(c, {})) {}
+
+  template <typename Inst>
+  Inst* Mark(Inst* inst) {
+    inst->setMetadata(llvm::LLVMContext::MD_access_group, group_);
+    return inst;
+  }
+
+  void MarkLoop(llvm::Instruction* latch_branch) {
+    llvm::Metadata* parallel[] = {llvm::MDString::get(c_, "llvm.loop.parallel_accesses"), group_};
+    llvm::Metadata* operands[] = {nullptr, llvm::MDNode::get(c_, parallel)};
+    llvm::MDNode* loop_id = llvm::MDNode::getDistinct(c_, operands);
+    loop_id->replaceOperandWith(0, loop_id);
+    latch_branch->setMetadata(llvm::LLVMContext::MD_loop, loop_id);
+  }
+
+ private:
+  llvm::LLVMContext& c_;
+  llvm::MDNode* group_;
+};
+
+// How a loop input is read in the inner loop over the last dim.
+enum class Access {
+  kContiguous,  // the loop's own shape: at the flat index
+  kScalar,      // one element (rank 0, or every dim 1): at 0
+  kRow,         // broadcast along other dims, contiguous along the last:
+                // at row_offset + column
+  kColumn,      // 1 (or absent) along the last dim: at row_offset
+};
+
+}  // namespace
+
+// The loop runs over flat elements [begin, end) of the output, a row (the
+// last dim) at a time: per row, each broadcast input's offset is computed
+// once from the row's index (one div/mod per dim), and the inner loop over
+// the columns reads every input at a constant or unit stride, so it
+// vectorizes. Shapes are static (functions are specialized before codegen);
+// out_dims and in_strides of the ABI are not read.
 absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
                                  const std::string& symbol) {
   const ir::Shape& shape = loop.shape;
+  if (!shape.is_static()) return absl::UnimplementedError("loop over a shape with `?` dims");
   const int num_inputs = static_cast<int>(loop.inputs.size());
   const int num_outputs = static_cast<int>(loop.outputs.size());
-  const int rank = static_cast<int>(shape.rank());
+  const int64_t rank = shape.rank();
+  const int64_t columns = rank == 0 ? 1 : shape.dim(rank - 1);
   llvm::LLVMContext& c = module.getContext();
   llvm::Type* i64 = llvm::Type::getInt64Ty(c);
   llvm::Type* ptr = llvm::PointerType::getUnqual(c);
@@ -80,79 +129,98 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
   llvm::Function* fn =
       llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol, module);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
-  llvm::Argument* inputs = fn->getArg(0);
-  llvm::Argument* outputs = fn->getArg(1);
-  llvm::Argument* out_dims = fn->getArg(2);
-  llvm::Argument* in_strides = fn->getArg(3);
   llvm::Argument* begin = fn->getArg(4);
   llvm::Argument* end = fn->getArg(5);
 
   auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
+  auto* row_block = llvm::BasicBlock::Create(c, "row", fn);
   auto* body = llvm::BasicBlock::Create(c, "loop", fn);
+  auto* row_end = llvm::BasicBlock::Create(c, "row.end", fn);
   auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
   llvm::IRBuilder<> b(entry);
+  ParallelAccesses parallel(c);
 
-  // Hoisted: buffer pointers, dims, and how each input is indexed.
-  std::vector<llvm::Value*> in_ptrs, out_ptrs, dims;
+  std::vector<llvm::Value*> in_ptrs, out_ptrs;
   for (int k = 0; k < num_inputs; ++k) {
-    in_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, inputs, k)));
+    in_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), k)));
   }
   for (int k = 0; k < num_outputs; ++k) {
-    out_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, outputs, k)));
+    out_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(1), k)));
   }
-  for (int d = 0; d < rank; ++d) dims.push_back(b.CreateLoad(i64, b.CreateConstGEP1_64(i64, out_dims, d)));
-  // Contiguous: same static shape as the output (offset = flat index);
-  // scalar: rank 0 (offset 0); otherwise strides from the caller.
-  enum class Access { kContiguous, kScalar, kStrided };
+  // Each input's access and, for broadcast ones, its element strides along
+  // the output's dims (NumPy broadcasting: dims aligned on the right).
   std::vector<Access> access;
-  std::vector<std::vector<llvm::Value*>> strides(loop.inputs.size());
-  bool any_strided = false;
+  std::vector<std::vector<int64_t>> strides(static_cast<size_t>(num_inputs));
   for (int k = 0; k < num_inputs; ++k) {
-    const ir::Shape& s = loop.inputs[k]->shape();
-    if (s.rank() == 0) {
+    const ir::Shape& s = loop.inputs[static_cast<size_t>(k)]->shape();
+    if (!s.is_static()) return absl::UnimplementedError("loop input with `?` dims");
+    if (*s.num_elements() == 1 && *shape.num_elements() != 1) {
       access.push_back(Access::kScalar);
-    } else if (s == shape && s.is_static()) {
-      access.push_back(Access::kContiguous);
-    } else {
-      access.push_back(Access::kStrided);
-      any_strided = true;
-      for (int d = 0; d < rank; ++d) {
-        strides[k].push_back(
-            b.CreateLoad(i64, b.CreateConstGEP1_64(i64, in_strides, int64_t{k} * rank + d)));
-      }
+      continue;
     }
+    if (s == shape) {
+      access.push_back(Access::kContiguous);
+      continue;
+    }
+    std::vector<int64_t>& st = strides[static_cast<size_t>(k)];
+    st.assign(static_cast<size_t>(rank), 0);
+    int64_t stride = 1;
+    for (int64_t d = s.rank() - 1, o = rank - 1; d >= 0; --d, --o) {
+      if (s.dim(d) != 1) st[static_cast<size_t>(o)] = stride;
+      stride *= s.dim(d);
+    }
+    access.push_back(rank > 0 && st.back() != 0 ? Access::kRow : Access::kColumn);
   }
-  b.CreateCondBr(b.CreateICmpSLT(begin, end), body, exit);
+  b.CreateCondBr(b.CreateICmpSLT(begin, end), row_block, exit);
+
+  // One row: i in [begin of the row's part, end of it).
+  b.SetInsertPoint(row_block);
+  llvm::PHINode* row_start = b.CreatePHI(i64, 2, "row.start");
+  row_start->addIncoming(begin, entry);
+  llvm::Value* row = b.CreateUDiv(row_start, b.getInt64(columns));
+  llvm::Value* first_column = b.CreateURem(row_start, b.getInt64(columns));
+  llvm::Value* row_limit = b.CreateAdd(row_start, b.CreateSub(b.getInt64(columns), first_column));
+  llvm::Value* stop = b.CreateSelect(b.CreateICmpULT(row_limit, end), row_limit, end);
+  // Offsets of broadcast inputs at column 0 of this row.
+  std::vector<llvm::Value*> row_offsets(static_cast<size_t>(num_inputs), nullptr);
+  for (int k = 0; k < num_inputs; ++k) {
+    if (access[static_cast<size_t>(k)] != Access::kRow && access[static_cast<size_t>(k)] != Access::kColumn) continue;
+    llvm::Value* rest = row;
+    llvm::Value* offset = b.getInt64(0);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      const int64_t dim = shape.dim(d);
+      const int64_t st = strides[static_cast<size_t>(k)][static_cast<size_t>(d)];
+      if (st != 0) offset = b.CreateAdd(offset, b.CreateMul(b.CreateURem(rest, b.getInt64(dim)), b.getInt64(st)));
+      if (d > 0) rest = b.CreateUDiv(rest, b.getInt64(dim));
+    }
+    row_offsets[static_cast<size_t>(k)] = b.CreateSub(offset, first_column);  // + i - row_start + first_column below
+  }
+  b.CreateBr(body);
 
   b.SetInsertPoint(body);
   llvm::PHINode* i = b.CreatePHI(i64, 2, "i");
-  i->addIncoming(begin, entry);
-  // The multi-index, only if some input is strided.
-  std::vector<llvm::Value*> index(rank);
-  if (any_strided) {
-    llvm::Value* rest = i;
-    for (int d = rank - 1; d >= 0; --d) {
-      index[d] = b.CreateURem(rest, dims[d]);
-      rest = b.CreateUDiv(rest, dims[d]);
-    }
-  }
+  i->addIncoming(row_start, row_block);
+  // The column of element i is first_column + (i - row_start).
+  llvm::Value* column_delta = b.CreateSub(i, row_start);
   LlvmScalarBuilder sb(b);
   absl::flat_hash_map<const ir::Value*, ir::Scalar> values;
   for (int k = 0; k < num_inputs; ++k) {
-    const ir::DType dtype = loop.inputs[k]->dtype();
+    const ir::DType dtype = loop.inputs[static_cast<size_t>(k)]->dtype();
     llvm::Value* offset = nullptr;
-    switch (access[k]) {
+    switch (access[static_cast<size_t>(k)]) {
       case Access::kContiguous: offset = i; break;
       case Access::kScalar: offset = b.getInt64(0); break;
-      case Access::kStrided:
-        offset = b.getInt64(0);
-        for (int d = 0; d < rank; ++d) offset = b.CreateAdd(offset, b.CreateMul(index[d], strides[k][d]));
+      case Access::kRow:
+        offset = b.CreateAdd(b.CreateAdd(row_offsets[static_cast<size_t>(k)], first_column), column_delta);
+        break;
+      case Access::kColumn:
+        offset = b.CreateAdd(row_offsets[static_cast<size_t>(k)], first_column);
         break;
     }
     llvm::Type* mem = MemoryType(c, dtype);
-    llvm::Value* v = b.CreateLoad(mem, b.CreateGEP(mem, in_ptrs[k], offset));
+    llvm::Value* v = parallel.Mark(b.CreateLoad(mem, b.CreateInBoundsGEP(mem, in_ptrs[static_cast<size_t>(k)], offset)));
     if (dtype == ir::DType::kBool) v = b.CreateICmpNE(v, b.getInt8(0));
-    values[loop.inputs[k]] = LlvmScalarBuilder::Wrap(v, dtype);
+    values[loop.inputs[static_cast<size_t>(k)]] = LlvmScalarBuilder::Wrap(v, dtype);
   }
   for (const ir::Op* op : loop.ops) {
     if (IsSplatConstant(*op)) {
@@ -174,14 +242,18 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
     values[op->result(0)] = op->def().scalar(sb, operands, op->attrs());
   }
   for (int k = 0; k < num_outputs; ++k) {
-    const ir::DType dtype = loop.outputs[k]->dtype();
-    llvm::Value* v = LlvmScalarBuilder::Unwrap(values.at(loop.outputs[k]));
+    const ir::DType dtype = loop.outputs[static_cast<size_t>(k)]->dtype();
+    llvm::Value* v = LlvmScalarBuilder::Unwrap(values.at(loop.outputs[static_cast<size_t>(k)]));
     if (dtype == ir::DType::kBool) v = b.CreateZExt(v, b.getInt8Ty());
-    b.CreateStore(v, b.CreateGEP(MemoryType(c, dtype), out_ptrs[k], i));
+    parallel.Mark(b.CreateStore(v, b.CreateInBoundsGEP(MemoryType(c, dtype), out_ptrs[static_cast<size_t>(k)], i)));
   }
   llvm::Value* next = b.CreateAdd(i, b.getInt64(1));
   i->addIncoming(next, b.GetInsertBlock());
-  b.CreateCondBr(b.CreateICmpSLT(next, end), body, exit);
+  parallel.MarkLoop(b.CreateCondBr(b.CreateICmpULT(next, stop), body, row_end));
+
+  b.SetInsertPoint(row_end);
+  row_start->addIncoming(next, row_end);
+  b.CreateCondBr(b.CreateICmpULT(next, end), row_block, exit);
   b.SetInsertPoint(exit);
   b.CreateRetVoid();
   return absl::OkStatus();

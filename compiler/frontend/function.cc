@@ -1,6 +1,8 @@
 #include <atomic>
 #include <fstream>
 
+#include "absl/container/inlined_vector.h"
+
 #include "compiler/frontend/concrete_function.h"
 #include "compiler/frontend/dispatch.h"
 #include "compiler/frontend/tensor_impl.h"
@@ -31,11 +33,117 @@ absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::Run(
                                                inputs[static_cast<size_t>(i)].type().ToString()));
     }
   }
+  if (executor == Executor::kInterpreter) return RunInterpreted(inputs);
+  std::lock_guard<std::mutex> lock(mutex_);
+  absl::StatusOr<Compiled*> compiled = CompiledFor(inputs);
+  if (!compiled.ok()) return compiled.status();
+  if ((*compiled)->code == nullptr) return RunInterpreted(inputs);
+  return RunCompiled(**compiled, inputs);
+}
+
+absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::RunInterpreted(
+    const std::vector<HostTensor>& inputs) const {
   std::vector<HostTensor> args = inputs;
   args.insert(args.end(), captured.begin(), captured.end());
   interp::VariableStore store;
   for (const auto& [name, state] : variables) store.emplace(name, state->value);  // shares buffers
-  return interp::RunFunction(*function, args, &store, &kernels);
+  return interp::RunFunction(*function, args, &store);
+}
+
+absl::StatusOr<ConcreteFunctionImpl::Compiled*> ConcreteFunctionImpl::CompiledFor(
+    const std::vector<HostTensor>& inputs) const {
+  if (last_ != nullptr) {
+    bool same = true;
+    for (size_t i = 0; i < inputs.size() && same; ++i) same = last_->shapes[i] == inputs[i].shape();
+    if (same) return last_;
+  }
+  std::vector<ir::TensorType> types;
+  for (const HostTensor& t : inputs) types.push_back(t.type());
+  return CompiledFor(types);
+}
+
+absl::StatusOr<ConcreteFunctionImpl::Compiled*> ConcreteFunctionImpl::CompiledFor(
+    const std::vector<ir::TensorType>& input_types) const {
+  auto same_shapes = [&](const Compiled& c) {
+    for (size_t i = 0; i < input_types.size(); ++i) {
+      if (c.shapes[i] != input_types[i].shape) return false;
+    }
+    return true;
+  };
+  for (const auto& c : compiled_) {
+    if (same_shapes(*c)) return last_ = c.get();
+  }
+  auto entry = std::make_unique<Compiled>();
+  std::vector<ir::TensorType> param_types = input_types;
+  for (const HostTensor& t : captured) param_types.push_back(t.type());
+  for (const ir::TensorType& t : input_types) entry->shapes.push_back(t.shape);
+  absl::StatusOr<std::unique_ptr<codegen::CompiledFunction>> code =
+      codegen::CompiledFunction::Compile(*function, param_types);
+  if (code.ok()) {
+    entry->code = std::move(*code);
+    for (const std::string& name : entry->code->variables()) {
+      VariableState* state = nullptr;
+      for (const auto& [var_name, var] : variables) {
+        if (var_name == name) state = var.get();
+      }
+      if (state == nullptr) return absl::InternalError(StrCat("variable @", name, " is not bound"));
+      entry->variables.push_back(state);
+    }
+  } else if (absl::IsUnimplemented(code.status())) {
+    entry->note = std::string(code.status().message());
+  } else {
+    return code.status();
+  }
+  compiled_.push_back(std::move(entry));
+  return last_ = compiled_.back().get();
+}
+
+absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::RunCompiled(
+    Compiled& compiled, const std::vector<HostTensor>& inputs) const {
+  runtime::Executable& executable = compiled.code->executable();
+  const runtime::ExecutableSpec& spec = executable.spec();
+  absl::InlinedVector<void*, 16> params, results, vars;
+  for (const HostTensor& t : inputs) params.push_back(const_cast<uint8_t*>(t.data()));
+  for (const HostTensor& t : captured) params.push_back(const_cast<uint8_t*>(t.data()));
+  compiled.last_results.resize(spec.results.size());
+  for (size_t r = 0; r < spec.results.size(); ++r) {
+    HostTensor& out = compiled.last_results[r];
+    if (!out.HasUniqueBuffer()) {
+      const ir::TensorType& type = compiled.code->specialized().result_types()[r];
+      out = HostTensor::Uninitialized(type.dtype, type.shape);
+    }
+    results.push_back(out.mutable_data());
+  }
+  for (size_t v = 0; v < compiled.variables.size(); ++v) {
+    HostTensor& value = compiled.variables[v]->value;
+    const runtime::BufferSpec& want = spec.variables[v];
+    if (value.byte_size() != want.byte_size() || codegen::ToRuntimeDType(value.dtype()) != want.dtype) {
+      return absl::FailedPreconditionError(StrCat("variable '", compiled.variables[v]->name, "' is ",
+                                                  value.type().ToString(), ", the graph was compiled for ",
+                                                  want.TypeString()));
+    }
+    vars.push_back(value.mutable_data());
+  }
+  std::string error;
+  if (!executable.Run(params, results, vars, &error)) return absl::InvalidArgumentError(error);
+  return compiled.last_results;  // copies share the buffers
+}
+
+absl::Status ConcreteFunctionImpl::Compile(const std::vector<ir::TensorType>& input_types) const {
+  if (executor != Executor::kJit) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(mutex_);
+  return CompiledFor(input_types).status();
+}
+
+const codegen::CompiledFunction* ConcreteFunctionImpl::last_compiled() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_ == nullptr ? nullptr : last_->code.get();
+}
+
+std::string ConcreteFunctionImpl::jit_note() const {
+  if (executor == Executor::kInterpreter) return "Executor::kInterpreter";
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_ == nullptr ? "" : last_->note;
 }
 
 namespace {
@@ -68,15 +176,33 @@ std::vector<Tensor> ConcreteFunction::operator()(const std::vector<Tensor>& inpu
 
 std::string ConcreteFunction::ir_text() const { return ir::PrintModule(*impl_->module); }
 std::string ConcreteFunction::traced_ir_text() const { return impl_->traced_text; }
-int ConcreteFunction::compiled_fusions() const { return impl_->compile_stats.compiled_fusions; }
-int ConcreteFunction::interpreted_fusions() const {
-  return impl_->compile_stats.interpreted_fusions;
+namespace {
+int CountFusions(const ir::Function& f) {
+  int n = 0;
+  ir::WalkOps(f.body(), [&](const ir::Op* op) { n += op->name() == "fusion" ? 1 : 0; });
+  return n;
 }
+}  // namespace
+
+int ConcreteFunction::compiled_fusions() const {
+  const codegen::CompiledFunction* compiled = impl_->last_compiled();
+  return compiled == nullptr ? 0 : CountFusions(compiled->specialized());
+}
+int ConcreteFunction::interpreted_fusions() const {
+  return impl_->last_compiled() == nullptr ? CountFusions(*impl_->function) : 0;
+}
+std::string ConcreteFunction::jit_note() const { return impl_->jit_note(); }
 
 void ConcreteFunction::save(const std::string& path) const {
   std::ofstream out(path);
   out << ir_text();
   if (!out) throw Error(absl::UnavailableError(StrCat("cannot write '", path, "'")));
+}
+
+std::vector<std::pair<std::string, Variable>> ConcreteFunction::variables() const {
+  std::vector<std::pair<std::string, Variable>> out;
+  for (const auto& [name, state] : impl_->variables) out.emplace_back(name, Variable::FromState(state));
+  return out;
 }
 
 const ir::Function& ConcreteFunction::function() const { return *impl_->function; }
@@ -126,7 +252,9 @@ ConcreteFunction Trace(const FunctionOptions& options, const std::vector<ArgKey>
     TraceState trace(impl->module.get(), impl->function);
     for (size_t i = 0; i < key.size(); ++i) {
       if (!key[i].is_tensor) continue;
-      ir::Value* p = impl->function->AddParam({key[i].dtype, key[i].shape}, StrCat("arg", i));
+      // A TensorSpec's name names the parameter (`%images`), as in tf.function.
+      const std::string hint = key[i].name.empty() ? StrCat("arg", i) : ir::ToSymbolName(key[i].name);
+      ir::Value* p = impl->function->AddParam({key[i].dtype, key[i].shape}, hint);
       symbolic.push_back(MakeTraced(p, trace.id()));
     }
     impl->num_inputs = static_cast<int>(symbolic.size());
@@ -153,16 +281,16 @@ ConcreteFunction Trace(const FunctionOptions& options, const std::vector<ArgKey>
     passes::PassContext context = interp::DefaultPassContext();
     ThrowIfError(passes::RunPipeline(*impl->module, context));
   }
-  const Executor executor =
-      options.executor == Executor::kDefault ? default_executor() : options.executor;
-  if (executor == Executor::kJit) {
-    impl->kernels = ValueOrThrow(codegen::CompileFusionKernels(*impl->function, &impl->compile_stats),
-                                 std::source_location::current());
-  } else {
-    ir::WalkOps(impl->function->body(), [&](const ir::Op* op) {
-      if (op->name() == "fusion") ++impl->compile_stats.interpreted_fusions;
-    });
+  impl->executor = options.executor == Executor::kDefault ? default_executor() : options.executor;
+  // With static input shapes the graph compiles now; with `?` dims, on the
+  // first call with each new shape.
+  std::vector<ir::TensorType> input_types;
+  bool all_static = true;
+  for (int i = 0; i < impl->num_inputs; ++i) {
+    input_types.push_back(impl->function->param(i)->type());
+    all_static &= input_types.back().shape.is_static();
   }
+  if (all_static) ThrowIfError(impl->Compile(input_types));
   return ConcreteFunction(std::move(impl));
 }
 
@@ -197,6 +325,7 @@ ConcreteFunction FunctionCore::GetOrTrace(const std::vector<ArgKey>& key, const 
       sk.is_tensor = true;
       sk.dtype = s.dtype;
       sk.shape = s.shape;
+      sk.name = s.name;
       spec.push_back(sk);
     }
     if (!Matches(spec, key)) {

@@ -50,9 +50,7 @@ constexpr int kMaxCallDepth = 256;
 
 class Runner {
  public:
-  explicit Runner(VariableStore* variables, const CompiledKernels* kernels = nullptr,
-                  int depth = 0)
-      : variables_(variables), kernels_(kernels), depth_(depth) {}
+  explicit Runner(VariableStore* variables, int depth = 0) : variables_(variables), depth_(depth) {}
 
   absl::StatusOr<std::vector<HostTensor>> RunFunction(const ir::Function& f,
                                                       std::span<const HostTensor> args) {
@@ -118,9 +116,6 @@ class Runner {
 
   absl::StatusOr<std::vector<HostTensor>> RunOp(const ir::Op& op, std::vector<HostTensor>& operands,
                                                 const Env& env) {
-    if (kernels_ != nullptr) {
-      if (auto it = kernels_->find(&op); it != kernels_->end()) return it->second(operands);
-    }
     const std::string_view name = op.name();
     if (name == "cond") {
       const bool pred = operands[0].GetInt(0) != 0;
@@ -157,7 +152,7 @@ class Runner {
         return absl::ResourceExhaustedError(StrCat("call @", callee, ": calls are nested more than ",
                                                    kMaxCallDepth, " deep (unbounded recursion?)"));
       }
-      Runner inner(variables_, kernels_, depth_ + 1);
+      Runner inner(variables_, depth_ + 1);
       return inner.RunFunction(*f, operands);
     }
     return Evaluate(op.def(), op.attrs(), operands, variables_, module_);
@@ -218,7 +213,6 @@ class Runner {
   }
 
   VariableStore* variables_;
-  const CompiledKernels* kernels_;  // may be null
   int depth_;  // calls enclosing this run
   const ir::Module* module_ = nullptr;
 };
@@ -245,9 +239,8 @@ bool CanInterpret(const ir::OpDef& def) {
 
 absl::StatusOr<std::vector<HostTensor>> RunFunction(const ir::Function& function,
                                                     std::span<const HostTensor> args,
-                                                    VariableStore* variables,
-                                                    const CompiledKernels* kernels) {
-  Runner runner(variables, kernels);
+                                                    VariableStore* variables) {
+  Runner runner(variables);
   absl::StatusOr<std::vector<HostTensor>> out = runner.RunFunction(function, args);
   if (!out.ok()) return out.status();
   return out;

@@ -1,17 +1,16 @@
 // The reference interpreter: executes any IR function, op by op, on host
-// tensors. It runs eager ops and (until the JIT takes over) traced
-// functions, and it stays the oracle that compiled code is tested against.
+// tensors. It runs eager ops, traced functions under Executor::kInterpreter
+// (and those codegen does not compile), and it is the oracle that compiled
+// code is tested against.
 // Dynamic dims are resolved as it goes: each op's result types are
 // re-inferred from the concrete operand shapes, so a shape mismatch that
 // only shows at run time is reported like one at build time.
 #pragma once
 
-#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "compiler/host_tensor.h"
 #include "compiler/interpreter/eval_context.h"
@@ -19,20 +18,12 @@
 
 namespace graphc::interp {
 
-// Compiled code for some ops of a function: when the interpreter reaches
-// an op in the table, it calls the compiled kernel on the op's operands
-// instead of interpreting the op (the JIT runs fusion groups this way).
-using CompiledKernel =
-    std::function<absl::StatusOr<std::vector<HostTensor>>(std::span<const HostTensor> operands)>;
-using CompiledKernels = absl::flat_hash_map<const ir::Op*, CompiledKernel>;
-
 // Runs `function` on `args` (checked against its parameter types).
 // `variables` holds the module variables the function uses; assign ops
-// update them in place. Ops in `kernels` (may be null) run compiled.
+// update them in place.
 absl::StatusOr<std::vector<HostTensor>> RunFunction(const ir::Function& function,
                                                     std::span<const HostTensor> args,
-                                                    VariableStore* variables,
-                                                    const CompiledKernels* kernels = nullptr);
+                                                    VariableStore* variables);
 
 // Evaluates one region-free op on concrete operands: what an eager op does.
 // `attrs` gets its defaults filled in.

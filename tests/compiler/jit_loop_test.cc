@@ -1,16 +1,14 @@
 // The LLVM loop kernels against the reference interpreter: every sample of
-// every elementwise op (one with a scalar definition), compiled as a
-// one-op fusion and run through the JIT, must give the interpreter's bits
-// (any NaN matching any NaN: BitwiseEqualsUpToNans);
-// plus fused chains with broadcasting and dynamic dims.
+// every elementwise op (one with a scalar definition), as a one-op fusion
+// compiled whole by the JIT, must give the interpreter's bits (any NaN
+// matching any NaN: BitwiseEqualsUpToNans); plus fused chains with
+// broadcasting, `?` dims and large sizes split over threads.
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "compiler/codegen/compiled_kernels.h"
-#include "compiler/codegen/jit.h"
 #include "compiler/codegen/loop_emitter.h"
 #include "compiler/interpreter/interpreter.h"
 #include "gtest/gtest.h"
@@ -18,73 +16,13 @@
 #include "ir/op_registry.h"
 #include "ir/parser.h"
 #include "ir/str_cat.h"
+#include "tests/common/jit.h"
 #include "tests/common/op_samples.h"
 
 namespace graphc {
 namespace {
 
-using LoopKernel = void (*)(void* const*, void* const*, const int64_t*, const int64_t*, int64_t,
-                            int64_t);
-
-// One JIT for the whole test binary (creating one takes milliseconds);
-// each kernel gets a fresh symbol.
-codegen::Jit& SharedJit() {
-  static codegen::Jit* jit = [] {
-    absl::StatusOr<std::unique_ptr<codegen::Jit>> j = codegen::Jit::Create();
-    EXPECT_TRUE(j.ok()) << j.status();
-    return j->release();
-  }();
-  return *jit;
-}
-
-absl::StatusOr<LoopKernel> Compile(const ir::Op& fusion) {
-  static int count = 0;
-  const std::string symbol = StrCat("loop_kernel_", count++);
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = std::make_unique<llvm::Module>("test", *context);
-  absl::StatusOr<codegen::LoopKernelInfo> info = codegen::EmitLoopKernel(fusion, *module, symbol);
-  if (!info.ok()) return info.status();
-  codegen::Jit& jit = SharedJit();
-  if (absl::Status s = jit.AddModule(std::move(module), std::move(context)); !s.ok()) return s;
-  absl::StatusOr<void*> address = jit.Lookup(symbol);
-  if (!address.ok()) return address.status();
-  return reinterpret_cast<LoopKernel>(*address);
-}
-
-// Compiles the first fusion op of @f and runs it on `args`, the output
-// range split into `pieces` calls (as threads would split it).
-absl::StatusOr<std::vector<HostTensor>> RunJit(const ir::Function& f,
-                                               const std::vector<HostTensor>& args,
-                                               int pieces = 1) {
-  const ir::Op* fusion = f.body().ops().front().get();
-  absl::StatusOr<LoopKernel> compiled = Compile(*fusion);
-  if (!compiled.ok()) return compiled.status();
-  const LoopKernel kernel = *compiled;
-
-  // The output shape: the interpreter's (it resolves `?` dims).
-  absl::StatusOr<std::vector<HostTensor>> expected = interp::RunFunction(f, args, nullptr);
-  if (!expected.ok()) return expected.status();
-  const ir::Shape& out_shape = (*expected)[0].shape();
-  std::vector<HostTensor> outputs;
-  for (int k = 0; k < fusion->num_results(); ++k) {
-    outputs.push_back(HostTensor(fusion->result(k)->dtype(), out_shape));
-  }
-  std::vector<void*> in_ptrs, out_ptrs;
-  std::vector<int64_t> strides;
-  for (const HostTensor& a : args) {
-    in_ptrs.push_back(const_cast<uint8_t*>(a.data()));
-    for (int64_t s : codegen::BroadcastStrides(a.shape(), out_shape)) strides.push_back(s);
-  }
-  for (HostTensor& o : outputs) out_ptrs.push_back(o.mutable_data());
-  const std::vector<int64_t> dims(out_shape.dims().begin(), out_shape.dims().end());
-  const int64_t n = *out_shape.num_elements();
-  for (int p = 0; p < pieces; ++p) {
-    kernel(in_ptrs.data(), out_ptrs.data(), dims.data(), strides.data(), n * p / pieces,
-           n * (p + 1) / pieces);
-  }
-  return outputs;
-}
-
+using test::RunJit;
 
 class JitLoop : public ::testing::TestWithParam<test::OpSample> {};
 
@@ -117,7 +55,8 @@ INSTANTIATE_TEST_SUITE_P(ElementwiseOps, JitLoop, ::testing::ValuesIn(Elementwis
                          [](const auto& info) { return info.param.op + "_" + info.param.name; });
 
 // A fused chain with broadcasting, a `?` dim, a splat constant, two
-// results of one shape and a bool intermediate, run in three pieces.
+// results of one shape and a bool intermediate; 2^19 rows of 8 split over
+// two threads.
 TEST(JitLoopChain, FusedChainWithDynamicDimsMatchesTheInterpreter) {
   absl::StatusOr<std::unique_ptr<ir::Module>> m = ir::ParseModule(R"(
 func @f(%x: f32[?,8], %a: f32[8], %b: f32[]) -> (f32[?,8], f32[?,8]) {
@@ -140,7 +79,8 @@ func @f(%x: f32[?,8], %a: f32[8], %b: f32[]) -> (f32[?,8], f32[?,8]) {
                                                                    "chain.gir");
   ASSERT_TRUE(m.ok()) << m.status();
   const ir::Function& f = *(*m)->functions().front();
-  for (int64_t rows : {1, 5, 37}) {
+  test::ScopedThreads two(2);
+  for (int64_t rows : {int64_t{1}, int64_t{5}, int64_t{37}, int64_t{1} << 16}) {
     HostTensor x(ir::DType::kF32, ir::Shape{{rows, 8}});
     for (int64_t i = 0; i < x.size(); ++i) x.SetDouble(i, std::sin(0.37 * i) * 4);
     HostTensor a(ir::DType::kF32, ir::Shape{{8}});
@@ -150,7 +90,7 @@ func @f(%x: f32[?,8], %a: f32[8], %b: f32[]) -> (f32[?,8], f32[?,8]) {
     const std::vector<HostTensor> args = {x, a, b};
     absl::StatusOr<std::vector<HostTensor>> expected = interp::RunFunction(f, args, nullptr);
     ASSERT_TRUE(expected.ok()) << expected.status();
-    absl::StatusOr<std::vector<HostTensor>> got = RunJit(f, args, /*pieces=*/3);
+    absl::StatusOr<std::vector<HostTensor>> got = RunJit(f, args);
     ASSERT_TRUE(got.ok()) << got.status();
     for (size_t i = 0; i < 2; ++i) {
       EXPECT_TRUE((*got)[i].BitwiseEqualsUpToNans((*expected)[i])) << "rows " << rows << " result " << i;

@@ -164,6 +164,7 @@ constexpr char kReshapeRules[] =
 constexpr char kSameTypeRules[] =
     "reshape-like-same-type broadcast-to-same-type broadcast-to-chain broadcast-like-same-type "
     "sum-to-like-same-type";
+constexpr char kLikeStaticRules[] = "fill-like-static broadcast-like-static reshape-like-static";
 constexpr char kReduceRules[] =
     "reduce-sum-unit-dims reduce-mean-unit-dims reduce-prod-unit-dims reduce-max-unit-dims "
     "reduce-min-unit-dims reduce-any-unit-dims reduce-all-unit-dims";
@@ -246,26 +247,27 @@ func @compare(%x: f32[4]) -> (bool[4], bool[4], bool[4], bool[4]) {
   return %0, %1, %2, %3
 }
 
-func @logic(%i: i32[4], %b: bool[4]) -> (bool[4], bool[4], bool[4], bool[4]) {
-  %ones = fill_like %i {value = 1.0} : i32[4]
+// fill_like of a `?` shape: constant-like, yet not folded.
+func @logic(%i: i32[?], %b: bool[?]) -> (bool[?], bool[?], bool[?], bool[4]) {
+  %ones = fill_like %i {value = 1.0} : i32[?]
   %k = constant {value = dense<i32[] 3>} : i32[]
-  %0 = eq %ones, %k : bool[4]
-  %1 = ne %ones, %k : bool[4]
-  %t = fill_like %b {value = 1.0} : bool[4]
+  %0 = eq %ones, %k : bool[?]
+  %1 = ne %ones, %k : bool[?]
+  %t = fill_like %b {value = 1.0} : bool[?]
   %f = constant {value = dense<bool[] false>} : bool[]
   %mask = constant {value = dense<bool[4] [true, false, true, false]>} : bool[4]
-  %2 = and %f, %t : bool[4]
+  %2 = and %f, %t : bool[?]
   %3 = or %t, %mask : bool[4]
   return %0, %1, %2, %3
 }
 
-func @compare(%x: f32[4]) -> (bool[4], bool[4], bool[4], bool[4]) {
-  %twos = fill_like %x {value = 2.0} : f32[4]
+func @compare(%x: f32[?]) -> (bool[?], bool[?], bool[?], bool[?]) {
+  %twos = fill_like %x {value = 2.0} : f32[?]
   %one = constant {value = dense<f32[] 1.0>} : f32[]
-  %0 = lt %twos, %one : bool[4]
-  %1 = le %x, %twos : bool[4]
-  %2 = gt %twos, %one : bool[4]
-  %3 = ge %one, %twos : bool[4]
+  %0 = lt %twos, %one : bool[?]
+  %1 = le %x, %twos : bool[?]
+  %2 = gt %twos, %one : bool[?]
+  %3 = ge %one, %twos : bool[?]
   return %0, %1, %2, %3
 })",
      nullptr},
@@ -710,6 +712,29 @@ func @g(%f: f32[2,3], %g: f32[2,3], %s: f32[3]) -> (f32[2,3], f32[4,2,3]) {
   %2 = neg %1 : f32[2,3]
   %3 = broadcast_to %2 {shape = [4, 2, 3]} : f32[4,2,3]
   return %0, %3
+})",
+     nullptr},
+    {"LikeOpsWithStaticTypesDropTheirLikeOperand",
+     kLikeStaticRules, "",
+     R"(func @f(%x: f32[3], %y: f32[2,3], %z: i32[6]) -> (f32[2,3], f32[2,3], i32[2,3]) {
+  %0 = fill_like %y {value = 1.5} : f32[2,3]
+  %1 = broadcast_like %x, %y : f32[2,3]
+  %2 = reshape_like %z, %y : i32[2,3]
+  return %0, %1, %2
+})",
+     R"(func @f(%x: f32[3], %y: f32[2,3], %z: i32[6]) -> (f32[2,3], f32[2,3], i32[2,3]) {
+  %0 = fill {shape = [2, 3], value = 1.5} : f32[2,3]
+  %1 = broadcast_to %x {shape = [2, 3]} : f32[2,3]
+  %2 = reshape %z {shape = [2, 3]} : i32[2,3]
+  return %0, %1, %2
+})"},
+    {"LikeOpsWithDynamicTypesAreKept",
+     "", kLikeStaticRules,
+     R"(func @f(%x: f32[3], %y: f32[?,3], %z: i32[?]) -> (f32[?,3], f32[?,3], i32[?,3]) {
+  %0 = fill_like %y {value = 1.5} : f32[?,3]
+  %1 = broadcast_like %x, %y : f32[?,3]
+  %2 = reshape_like %z, %y : i32[?,3]
+  return %0, %1, %2
 })",
      nullptr},
     {"ReductionsOverUnitDims",

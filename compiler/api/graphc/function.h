@@ -37,10 +37,11 @@ struct TensorSpec {
       : shape(std::move(shape_)), dtype(dtype_), name(std::move(name_)) {}
 };
 
-// How traced graphs run. kJit compiles fusion groups to native code with
-// the LLVM JIT (ops codegen does not cover yet run on the interpreter, so
-// results are the same); kInterpreter runs everything on the reference
-// interpreter; kDefault follows set_default_executor (kJit to begin with).
+// How traced graphs run. kJit compiles the whole graph to native code with
+// the LLVM JIT (for each new combination of input shapes; a graph codegen
+// cannot compile runs on the interpreter instead, with the same results);
+// kInterpreter runs it on the reference interpreter; kDefault follows
+// set_default_executor (kJit to begin with).
 enum class Executor { kDefault, kJit, kInterpreter };
 
 // The executor of functions whose options say kDefault, for functions
@@ -95,10 +96,17 @@ class ConcreteFunction {
   // The IR as traced, before any pass ran.
   std::string traced_ir_text() const;
   // How many fusion groups run as native code, and how many on the
-  // interpreter (not supported by codegen yet, or kInterpreter).
+  // interpreter (kInterpreter, or a graph codegen does not compile: then
+  // jit_note() says why). With `?` dims these describe the most recent
+  // call's compilation.
   int compiled_fusions() const;
   int interpreted_fusions() const;
+  std::string jit_note() const;
   void save(const std::string& path) const;
+  // The variables the graph reads or writes, each with its name in the IR
+  // (`@kernel` is "kernel"): what a weights file for `graphc compile
+  // --weights` is keyed by.
+  std::vector<std::pair<std::string, Variable>> variables() const;
   const ir::Function& function() const;
   const ir::Module& module() const;
 
@@ -116,7 +124,10 @@ struct ArgKey {
   DType dtype = float32;
   Shape shape;
   std::string host;  // the value of a non-tensor argument, as text
-  friend bool operator==(const ArgKey&, const ArgKey&) = default;
+  std::string name;  // a TensorSpec's name: the parameter's name in the IR; not part of the key
+  friend bool operator==(const ArgKey& a, const ArgKey& b) {
+    return a.is_tensor == b.is_tensor && a.dtype == b.dtype && a.shape == b.shape && a.host == b.host;
+  }
 };
 
 template <typename T>
@@ -234,6 +245,7 @@ class Function {
       k.is_tensor = true;
       k.dtype = arg.dtype;
       k.shape = arg.shape;
+      k.name = arg.name;
       return k;
     } else {
       return function_internal::KeyOf(arg);
