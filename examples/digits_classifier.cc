@@ -14,10 +14,14 @@
 //
 // Flags: --mode=compiled|eager|both (default compiled), --epochs=N (default
 // 40), --weights=PATH (default: a file in the temp dir), --data-dir=DIR
-// (where digits.csv is), --check (asserts a test accuracy of at least 0.93).
+// (where digits.csv is), --check (asserts a test accuracy of at least 0.93),
+// --export-dir=DIR (after training, writes the inference function and what
+// `graphc compile` and examples/embed need to run it without the compiler;
+// see Export below).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,6 +32,7 @@
 #include "example_util.h"
 #include "graphc/graphc.h"
 #include "nn/nn.h"
+#include "runtime/npy.h"
 
 namespace gc = graphc;
 namespace nn = graphc::nn;
@@ -41,6 +46,7 @@ constexpr double kTestFraction = 0.2;
 constexpr uint64_t kSeed = 42;
 constexpr int kPredictionsShown = 8;
 constexpr double kTestAccuracyTarget = 0.93;
+constexpr int64_t kExportBatch = 64;  // test images in the exported batch
 
 // The same architecture and the same (seeded) initial weights every time:
 // the eager and compiled runs start from one point, and the evaluation
@@ -159,11 +165,74 @@ void ShowPredictions(nn::Sequential& model, const gc::Tensor& images, const gc::
   }
 }
 
+void WriteNpy(const std::string& path, graphc::runtime::DType dtype, const std::vector<int64_t>& shape,
+              const void* data) {
+  std::string error;
+  if (!graphc::runtime::WriteNpy(path, dtype, shape, data, &error)) {
+    throw std::runtime_error("cannot write " + path + ": " + error);
+  }
+}
+
+// --export-dir: the trained model's inference function for a batch of
+// kExportBatch images (static shapes, as `graphc compile` needs), and what
+// checks an ahead-of-time compiled copy of it against the JIT:
+//
+//   predict.gir          @predict(%images: f32[64,64]) -> (f32[64,10],
+//                        i64[64]): the logits and each row's argmax (the
+//                        predicted digit), as traced (graphc compile runs
+//                        the same default pass pipeline function() ran)
+//   weights.safetensors  the trained weights, under the IR names of the
+//                        variables (@kernel, @bias, @kernel_1, ...), for
+//                        `graphc compile --weights`
+//   images.npy           the first kExportBatch test images, f32[64,64]
+//   labels.npy           their labels, i32[64]
+//   jit_logits.npy       the logits the JIT computes for them
+//   predictions.txt      "predictions: 6 9 3 ...": the JIT's predicted digits
+//
+// examples/embed runs the compiled object on images.npy and prints the
+// same predictions line; tests/aot/ compares both, and the logits' bytes.
+void Export(const std::string& dir, nn::Sequential& model, const gc::Tensor& test_images,
+            const gc::Tensor& test_labels) {
+  std::filesystem::create_directories(dir);
+  const gc::Tensor images = test_images[{gc::Slice(0, kExportBatch)}];
+  const gc::Tensor labels = test_labels[{gc::Slice(0, kExportBatch)}];
+  const std::vector<gc::TensorSpec> signature = {gc::TensorSpec({kExportBatch, kPixels}, gc::float32, "images")};
+  auto predict = gc::function(
+      [&model](const gc::Tensor& x) {
+        const gc::Tensor logits = model(x);
+        return std::tuple{logits, gc::argmax(logits, 1)};
+      },
+      {.name = "predict", .input_signature = signature});
+  const gc::ConcreteFunction concrete = predict.get_concrete_function(signature[0]);
+  const auto [logits, classes] = predict(images);
+  if (!concrete.jit_note().empty()) {
+    throw std::runtime_error("@predict runs on the interpreter, not the JIT: " + concrete.jit_note());
+  }
+  // The spec's name makes the parameter %images, so the compiled class's
+  // accessor is images().
+  std::ofstream(dir + "/predict.gir") << concrete.traced_ir_text();
+  nn::NamedVariables weights;
+  for (const auto& [ir_name, variable] : concrete.variables()) weights.emplace_back(ir_name, variable);
+  nn::save_variables(dir + "/weights.safetensors", weights);
+  const std::vector<int64_t> image_shape = {kExportBatch, kPixels};
+  WriteNpy(dir + "/images.npy", graphc::runtime::DType::kF32, image_shape, images.to_vector<float>().data());
+  WriteNpy(dir + "/labels.npy", graphc::runtime::DType::kI32, {kExportBatch}, labels.to_vector<int32_t>().data());
+  WriteNpy(dir + "/jit_logits.npy", graphc::runtime::DType::kF32, {kExportBatch, kClasses},
+           logits.to_vector<float>().data());
+  std::string line = "predictions:";
+  for (const int64_t p : classes.to_vector<int64_t>()) line += " " + std::to_string(p);
+  std::ofstream(dir + "/predictions.txt") << line << "\n";
+  std::printf("exported @predict (batch %lld, %d compiled fusions), its weights, %lld test images and the JIT's "
+              "logits to %s\n%s\n\n",
+              static_cast<long long>(kExportBatch), concrete.compiled_fusions(),
+              static_cast<long long>(kExportBatch), dir.c_str(), line.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   return examples::Run([&] {
-    const examples::Flags flags(argc, argv, {"check", "data-dir", "epochs", "mode", "weights"});
+    const examples::Flags flags(argc, argv, {"check", "data-dir", "epochs", "export-dir", "mode", "weights"});
     const std::string mode = flags.get("mode", "compiled");
     if (mode != "compiled" && mode != "eager" && mode != "both") {
       throw std::invalid_argument("--mode must be compiled, eager or both, got '" + mode + "'");
@@ -215,6 +284,12 @@ int main(int argc, char** argv) {
     // ---- prediction ----
     std::printf("prediction: the first %d test images (label: predicted (probability))\n", kPredictionsShown);
     ShowPredictions(*model, test_images, test_labels, kPredictionsShown);
+
+    if (flags.has("export-dir")) {
+      const std::string dir = flags.get("export-dir", "");
+      if (dir.empty()) throw std::invalid_argument("--export-dir needs a folder: --export-dir=DIR");
+      Export(dir, *model, test_images, test_labels);
+    }
 
     // ---- summary ----
     if (compiled && eager) {

@@ -13,5 +13,6 @@ int RunOps(Args args);
 int RunOpt(Args args);
 int RunDot(Args args);
 int RunRun(Args args);
+int RunCompile(Args args);
 
 }  // namespace graphc::tool

@@ -7,6 +7,7 @@
 //   graphc dot FILE         draw the graph (Graphviz DOT), fusion groups as clusters
 //   graphc ops [OP...]      list the registered ops
 //   graphc run FILE         run a function on .npy inputs, write .npy outputs
+//   graphc compile FILE     compile a function ahead of time (an object and a header)
 //
 // FILE may be `-` for standard input. Exit status: 0 on success, 1 when the
 // input is bad (one error line on stderr), 2 on bad usage.
@@ -39,6 +40,8 @@ constexpr Command kCommands[] = {
     {"ops", "[OP...]", "list the registered ops (or the named ones)", 0, -1, RunOps},
     {"run", "FILE", "run a function (--function=F, default the first) on .npy inputs", 1, 1, RunRun,
      "--function=F --input=NAME=FILE.npy... --output-dir=DIR --interpret"},
+    {"compile", "FILE", "compile a function ahead of time: PREFIX.o and PREFIX.h (a C++ class)", 1, -1,
+     RunCompile, "--function=F --weights=W.safetensors --march=CPU --class=NAME -o PREFIX"},
 };
 
 std::string Usage() {
