@@ -17,6 +17,7 @@
 #include "runtime/gemm_f32_pack.h"
 #include "runtime/gemm_f32_transpose.h"
 #include "runtime/gemm_scratch.h"
+#include "runtime/matmul_chain.h"
 #include "runtime/thread_pool.h"
 
 namespace graphc::runtime {
@@ -26,11 +27,11 @@ using gemm::kMr;
 using gemm::kNr;
 using gemm::Operand;
 
-// Longest k block. A packed A sliver (kKcMax * kMr floats, 24 KiB) stays
-// in L1 while the kernel streams B slivers past it; longer k is split into
-// equal blocks, chosen from k alone so the summation order is fixed.
-// (256, 384 and one block up to 800 measured no better on the MLP shapes.)
-constexpr int64_t kKcMax = 512;
+// Longest k block, runtime/matmul_chain.h's (the blocks fix the summation
+// order). A packed A sliver (kKcMax * kMr floats, 24 KiB) stays in L1 while
+// the kernel streams B slivers past it. (256, 384 and one block up to 800
+// measured no better on the MLP shapes.)
+constexpr int64_t kKcMax = kMatmulKBlockMax;
 // B block: a task's packed B slivers of one k block are taken this many
 // bytes at a time, reused by every A sliver, so they should stay in L2
 // (1 MiB per core on Zen 4 and 5). 384 KiB and 768 KiB measured alike or
@@ -282,8 +283,7 @@ void GemmF32(const float* a, const float* b, float* c, int64_t m, int64_t n, int
     plan.m = n;
     plan.n = m;
   }
-  const int64_t k_blocks = CeilDiv(k, kKcMax);
-  plan.kc = CeilDiv(k, k_blocks);
+  plan.kc = MatmulKBlock(k);
   plan.m_slivers = CeilDiv(plan.m, kMr);
   plan.n_slivers = CeilDiv(plan.n, kNr);
   RunPacked(plan);

@@ -51,7 +51,18 @@ int32_t graphc_kernel_abi_version(void);
 
 /* c[m, n] = op(a) * op(b), where op(a) is a [m, k] (a^T when transpose_a,
  * a then being [k, m]) and op(b) is b [k, n] (b^T when transpose_b, b then
- * being [n, k]). c must not overlap a or b. k == 0 gives zeros. */
+ * being [n, k]). c must not overlap a or b. k == 0 gives zeros.
+ *
+ * Result bits of graphc_matmul_f32: k is cut into ceil(k / 512) blocks of
+ * equal length (the last may be shorter); within a block each c[i, j] is
+ * one chain acc = fma(op(a)[i, p], op(b)[p, j], acc) over p in increasing
+ * order from acc = +0.0; the blocks' sums are added in order. So the bits
+ * depend only on the operands' values and k: not on the thread count,
+ * the pointers' alignment, or whether the JIT computed the product inline.
+ * The one exception is a matrix-vector product (m == 1 or n == 1) of more
+ * than 8192 multiply-adds, or any product beyond that size when the runtime
+ * is built without AVX-512: those run on Eigen, in its order.
+ * graphc_matmul_f64 runs on Eigen. */
 void graphc_matmul_f32(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
                        int32_t transpose_a, int32_t transpose_b);
 void graphc_matmul_f64(const double* a, const double* b, double* c, int64_t m, int64_t n, int64_t k,

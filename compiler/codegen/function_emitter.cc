@@ -22,10 +22,6 @@ namespace {
 using passes::BufferKind;
 using passes::ValueBuffer;
 
-// Small products inline (small_matmul.h): off until the runtime's small
-// shapes compute the same FMA chains.
-constexpr bool kInlineSmallMatmuls = false;
-
 // A loop of at least this much work (elements, times the elements each one
 // reads for a reduction) is split over the thread pool.
 constexpr int64_t kParallelWork = int64_t{1} << 18;
@@ -446,8 +442,8 @@ class FunctionEmitter {
     } else {
       dst = Scratch(ByteSize(product->type()), &scratch);
     }
-    if (kInlineSmallMatmuls && IsSmallMatmul(m, n, k)) {
-      EmitSmallMatmul(b_, product->dtype(), a, b, dst, m, n, k, ta, tb);
+    if (IsSmallMatmul(product->dtype(), m, n, k)) {
+      EmitSmallMatmul(b_, a, b, dst, m, n, k, ta, tb);
     } else {
       b_.CreateCall(
           RuntimeFunction(m_, product->dtype() == ir::DType::kF32 ? "graphc_matmul_f32" : "graphc_matmul_f64"),

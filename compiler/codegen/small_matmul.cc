@@ -3,16 +3,19 @@
 #include <vector>
 
 #include "llvm/IR/Intrinsics.h"
+#include "runtime/matmul_chain.h"
 
 namespace graphc::codegen {
 
-bool IsSmallMatmul(int64_t m, int64_t n, int64_t k) {
-  return m > 0 && n > 0 && k > 0 && m * n * k <= kSmallMatmulMacs;
+bool IsSmallMatmul(ir::DType dtype, int64_t m, int64_t n, int64_t k) {
+  // One k block, so no block sums to add.
+  return dtype == ir::DType::kF32 && m > 0 && n > 0 && k > 0 && k <= runtime::kMatmulKBlockMax &&
+         m * n * k <= kSmallMatmulMacs;
 }
 
-void EmitSmallMatmul(llvm::IRBuilder<>& b, ir::DType dtype, llvm::Value* a, llvm::Value* bm, llvm::Value* c,
+void EmitSmallMatmul(llvm::IRBuilder<>& b, llvm::Value* a, llvm::Value* bm, llvm::Value* c,
                      int64_t m, int64_t n, int64_t k, bool transpose_a, bool transpose_b) {
-  llvm::Type* t = dtype == ir::DType::kF64 ? b.getDoubleTy() : b.getFloatTy();
+  llvm::Type* t = b.getFloatTy();
   auto load = [&](llvm::Value* base, int64_t index) {
     return b.CreateLoad(t, b.CreateConstInBoundsGEP1_64(t, base, index));
   };

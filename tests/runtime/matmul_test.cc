@@ -3,8 +3,9 @@
 // around the block sizes (tile 12 x 32, k blocks of up to 512), k = 0, m or
 // n = 0, large sizes, unaligned pointers, and each path of
 // runtime/gemm_f32.cc (thin products computed transposed, one A sliver with
-// B read in place, splits over columns or rows) and runtime/matmul.cc
-// (matrix-vector and tiny products on Eigen). The f32 error bound is the classic one for a dot product of
+// B read in place, splits over columns or rows), runtime/matmul_chain.cc
+// (tiny products) and runtime/matmul.cc (matrix-vector products on Eigen);
+// and, bit for bit, the documented summation order. The f32 error bound is the classic one for a dot product of
 // length k, |fl(c) - c| <= k * eps * sum_p |a_ip * b_pj| (Higham, Accuracy
 // and Stability of Numerical Algorithms, 3.1), with eps = 2^-24.
 //
@@ -13,6 +14,7 @@
 // outside c is written.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -118,6 +120,58 @@ TEST_F(RuntimeMatmul, MatchesTheDoubleReferenceWithinTheDotProductBound) {
                        Case{20, 10, 64, true, false}, Case{17, 33, 129, false, true}}) {
     const Operands x(c, rng);
     CheckAgainstReference(x, Multiply(x));
+  }
+}
+
+// graphc_matmul_f32's documented order (runtime/kernel_abi.h, "Result
+// bits"), computed one element at a time: k in equal blocks of at most 512,
+// an FMA chain from +0.0 within each, the block sums added in order.
+float ChainReference(const Operands& x, int64_t i, int64_t j) {
+  const int64_t k = x.c.k;
+  const int64_t blocks = (k + 511) / 512;
+  const int64_t kc = (k + blocks - 1) / blocks;
+  float sum = 0.f;
+  for (int64_t p0 = 0; p0 < k; p0 += kc) {
+    float acc = 0.f;
+    for (int64_t p = p0; p < std::min(k, p0 + kc); ++p) acc = std::fma(x.AAt(i, p), x.BAt(p, j), acc);
+    sum = p0 == 0 ? acc : sum + acc;
+  }
+  return sum;
+}
+
+// Every path but the matrix-vector one (on Eigen) computes exactly those
+// bits: the tiny products' chains (runtime/matmul_chain.cc) and the packed
+// GEMM, whichever way it splits and orients the product. The JIT's inline
+// small products rely on it.
+TEST_F(RuntimeMatmul, FollowsTheDocumentedSummationOrderBitForBit) {
+  std::mt19937 rng(11);
+  std::vector<Case> cases;
+  for (int flags = 0; flags < 4; ++flags) {
+    const bool ta = flags & 1, tb = flags & 2;
+    const int64_t shapes[][3] = {{3, 5, 7},     {32, 1, 5},     {5, 1, 32},    {1, 1, 8000},   {2, 3, 1100},
+                                 {4, 70, 29},   {20, 20, 20},   {25, 70, 513}, {13, 33, 1025}, {101, 203, 1111},
+                                 {64, 20, 784}, {5, 300, 1100}, {300, 7, 90}};
+    for (const auto& [m, n, k] : shapes) {
+      cases.push_back(Case{m, n, k, ta, tb});
+    }
+  }
+  for (int threads : {1, 2}) {
+    SetDefaultThreadPoolSize(threads);
+    for (const Case& c : cases) {
+      const Operands x(c, rng);
+      const std::vector<float> got = Multiply(x);
+      int failures = 0;
+      for (int64_t i = 0; i < c.m; ++i) {
+        for (int64_t j = 0; j < c.n; ++j) {
+          const float want = ChainReference(x, i, j);
+          const float have = got[static_cast<size_t>(i * c.n + j)];
+          if (std::memcmp(&want, &have, sizeof(float)) != 0 && ++failures <= 3) {
+            ADD_FAILURE() << Name(c) << " on " << threads << " threads at " << i << "," << j << ": got "
+                          << have << ", want " << want;
+          }
+        }
+      }
+    }
   }
 }
 
