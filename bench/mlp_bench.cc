@@ -46,7 +46,8 @@ class FlopCounter {
     const double flops = flops_ * static_cast<double>(state_.iterations());
     state_.counters["FLOP/s"] =
         benchmark::Counter(flops_, benchmark::Counter::kIsIterationInvariantRate);
-    state_.counters["of_peak"] = flops / seconds / (threads_ * kFmaPeakFlopsPerCore);
+    // Against this host's measured peak (bench_common.h).
+    state_.counters["of_peak"] = flops / seconds / (threads_ * MeasuredFmaPeakPerCore());
   }
 
  private:
