@@ -7,7 +7,7 @@
 // graphc splits over the runtime's thread pool
 // (SetDefaultThreadPoolSize); Eigen over OpenMP (Eigen::setNbThreads).
 // Counters: FLOP/s (2 m n k per product) and of_peak, the fraction of the
-// FMA peak of the threads used (kFmaPeakFlopsPerCore, bench_common.h).
+// FMA peak of the threads used (MeasuredFmaPeakPerCore, bench_common.h).
 //
 // Also BM_ThreadPoolDispatch: an empty ParallelFor over 2 tasks, the fixed
 // cost every parallel product (and compiled loop) pays.
@@ -120,7 +120,7 @@ void TimedLoop(benchmark::State& state, const GemmShape& s, int threads, const F
   const double flops = 2.0 * static_cast<double>(s.m * s.n * s.k);
   state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["of_peak"] =
-      flops * static_cast<double>(state.iterations()) / seconds / (threads * kFmaPeakFlopsPerCore);
+      flops * static_cast<double>(state.iterations()) / seconds / (threads * MeasuredFmaPeakPerCore());
 }
 
 // Sets the default pool's size for one benchmark and restores it after.

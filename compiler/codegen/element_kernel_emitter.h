@@ -38,7 +38,7 @@ using Index = std::vector<llvm::Value*>;  // one i64 per dim
 enum class StageKind {
   kReduce,       // a reduce_* or sum_to_like result, per element
   kSoftmaxMax,   // a softmax's row max (f64, per row)
-  kSoftmaxSum,   // ... and its row sum of exp(x - max)
+  kSoftmaxSum,   // ... and its row sum of exp(x - max) (log_softmax: the log of it)
   kArgReduce,    // argmax / argmin, per element
   kMaterialize,  // a value stored as it is (a matmul operand computed in the fusion)
   kMatmul,       // a matmul's product: floats serial (the runtime's GEMM per

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "compiler/codegen/perf_map.h"
 #include "compiler/codegen/runtime_symbols.h"
 #include "ir/str_cat.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -86,6 +87,7 @@ absl::StatusOr<std::unique_ptr<Jit>> Jit::Create() {
   auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
   if (!lljit) return ToStatus(lljit.takeError());
   jit->jit_ = std::move(*lljit);
+  MaybeWritePerfMap(*jit->jit_);
   // C library functions (expf, logf, ...) come from the running process.
   auto generator = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
       jit->jit_->getDataLayout().getGlobalPrefix());

@@ -174,7 +174,9 @@ ir::Scalar ElementEmitter::ArgReduce(const ir::Op& op, const Index& index) {
 
 // A softmax row statistic, in double, at `row` (an index into x's shape
 // with the axis at 0): part 0 the max (std::max, which skips a NaN after
-// the first element, as the interpreter), part 1 the sum of exp(x - max).
+// the first element, as the interpreter), part 1 the sum of exp(x - max),
+// or for log_softmax its log (taken once per row, not per element: it was
+// a third of a small MLP step's log_softmax).
 llvm::Value* ElementEmitter::SoftmaxStat(const ir::Op& op, int part, const Index& row) {
   if (llvm::Value* buffer = StageBuffer(op, part == 0 ? StageKind::kSoftmaxMax : StageKind::kSoftmaxSum)) {
     return LlvmScalarBuilder::Unwrap(Load(buffer, ir::DType::kF64, Linear(row, StatsShape(op))));
@@ -198,7 +200,8 @@ llvm::Value* ElementEmitter::SoftmaxStat(const ir::Op& op, int part, const Index
                              : b_.CreateFAdd(a, CallDouble("exp", b_.CreateFSub(v, max))),
                    acc);
   });
-  return b_.CreateLoad(b_.getDoubleTy(), acc);
+  llvm::Value* stat = b_.CreateLoad(b_.getDoubleTy(), acc);
+  return part == 1 && op.name() == "log_softmax" ? CallDouble("log", stat) : stat;
 }
 
 // softmax / log_softmax at one element, as the interpreter computes them
@@ -207,9 +210,9 @@ ir::Scalar ElementEmitter::Softmax(const ir::Op& op, const Index& index) {
   Index row = index;
   row[static_cast<size_t>(SoftmaxAxis(op))] = b_.getInt64(0);
   llvm::Value* max = SoftmaxStat(op, 0, row);
-  llvm::Value* total = SoftmaxStat(op, 1, row);
+  llvm::Value* total = SoftmaxStat(op, 1, row);  // log_softmax: its log
   llvm::Value* z = b_.CreateFSub(ToDouble(At(op.operand(0), index)), max);
-  llvm::Value* result = op.name() == "log_softmax" ? b_.CreateFSub(z, CallDouble("log", total))
+  llvm::Value* result = op.name() == "log_softmax" ? b_.CreateFSub(z, total)
                                                    : b_.CreateFDiv(CallDouble("exp", z), total);
   return FromDouble(result, op.result(0)->dtype());
 }
