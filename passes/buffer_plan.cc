@@ -217,15 +217,18 @@ class Planner {
     }
   }
 
-  // Op numbers of variable writes (by variable) and of calls that may write
-  // any variable.
+  // Op numbers of variable writes (by variable), of calls that may write
+  // any variable, of every call, and of read_var ops (by variable).
   void CollectWrites() {
     ir::WalkOps(f_.body(), [&](const ir::Op* op) {
-      if (op->def().has_side_effects && op->has_attr("var")) {
+      if (op->name() == "read_var") {
+        reads_[op->attr<ir::SymbolRef>("var").name].push_back(op);
+      } else if (op->def().has_side_effects && op->has_attr("var")) {
         writes_[op->attr<ir::SymbolRef>("var").name].push_back(Span(op).begin);
       } else if (op->name() == "call" && WritesState(*op)) {
         call_writes_.push_back(Span(op).begin);
       }
+      if (op->name() == "call") calls_.push_back(Span(op).begin);
     });
   }
 
@@ -311,6 +314,13 @@ class Planner {
       vb.kind = BufferKind::kDynamic;
       return;
     }
+    if (op != nullptr && options_.assigned_values_in_variables) {
+      if (std::string var = AssignedVariable(i); !var.empty()) {
+        vb.kind = BufferKind::kVariable;
+        vb.variable = std::move(var);
+        return;
+      }
+    }
     if (op != nullptr) {
       // Results of one op may not overwrite the same operand buffer.
       absl::flat_hash_set<int> taken;
@@ -346,6 +356,62 @@ class Planner {
       vb.kind = BufferKind::kResult;
       vb.result = r;
     }
+  }
+
+  // The variable `i` can be computed in, or "" (PlanOptions::
+  // assigned_values_in_variables has the rules). Decided as `i` is
+  // classified, before any later value could be planned in place over it.
+  std::string AssignedVariable(int i) const {
+    const ir::Value* v = At(i).value;
+    if (v->is_argument()) return "";
+    for (const ir::Use& use : v->uses()) {
+      const ir::Op* user = use.user;
+      if (user->name() != "assign" || user->parent() != &f_.body()) continue;
+      const std::string& var = user->attr<ir::SymbolRef>("var").name;
+      if (CanComputeInVariable(i, var, Span(user).begin)) return var;
+    }
+    return "";
+  }
+
+  bool CanComputeInVariable(int i, const std::string& var, int assign_at) const {
+    const ValueBuffer& vb = At(i);
+    const ir::Op* def = vb.value->defining_op();
+    if (def->parent() != &f_.body() || def->name() == "read_var" || def->name() == "constant") return false;
+    if (def->num_regions() > 0 && !def->def().isolated_regions) return false;
+    if (IsViewOp(def->name()) || !vb.value->shape().is_static()) return false;
+    // Views of the value see the variable's bytes until their last use;
+    // nothing later is planned in place over a variable.
+    const int def_begin = Span(def).begin, def_end = Span(def).end;
+    const int last = std::max(assign_at, view_end_[static_cast<size_t>(i)]);
+    auto within = [&](int p) { return def_begin <= p && p <= last; };
+    if (auto it = writes_.find(var); it != writes_.end()) {
+      for (int p : it->second) {
+        if (p != assign_at && within(p)) return false;
+      }
+    }
+    for (int p : calls_) {
+      if (within(p)) return false;
+    }
+    auto it = reads_.find(var);
+    if (it == reads_.end()) return true;
+    const bool elementwise = def->def().scalar != nullptr || IsElementwiseLoopFusion(*def, vb.value->shape());
+    for (const ir::Op* read : it->second) {
+      const int p = Span(read).begin;
+      if (p > assign_at) continue;              // reads the new value, as it should
+      if (p > def_end) return false;            // would read the new value too early
+      const int r = Index(read->result(0));
+      if (At(r).kind != BufferKind::kVariable) continue;  // a copy taken before
+      const int end = view_end_[static_cast<size_t>(r)];
+      if (end < def_begin) continue;            // done with the old value
+      // Still read by the defining op only: fine where it reads each
+      // element where it writes it, as an in-place op.
+      const bool operand = std::find(def->operands().begin(), def->operands().end(), read->result(0)) !=
+                           def->operands().end();
+      if (end > def_end || !elementwise || !operand || read->result(0)->shape() != vb.value->shape()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Packs the arena roots with both heuristics and keeps the smaller arena
@@ -412,7 +478,9 @@ class Planner {
   std::vector<int> view_end_;                // by value index
   absl::flat_hash_map<int, int> group_end_;  // arena root -> last op using its bytes
   absl::flat_hash_map<std::string, std::vector<int>> writes_;
+  absl::flat_hash_map<std::string, std::vector<const ir::Op*>> reads_;
   std::vector<int> call_writes_;
+  std::vector<int> calls_;
 };
 
 }  // namespace

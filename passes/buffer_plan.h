@@ -36,7 +36,8 @@ enum class BufferKind : uint8_t {
   kView,      // shares its source's bytes (reshape-like ops, region arguments)
   kParam,     // the caller's buffer (a function parameter)
   kConstant,  // the read-only constant pool
-  kVariable,  // a read_var result aliasing the variable's own storage
+  kVariable,  // a read_var result aliasing the variable's own storage, or
+              // a value assigned to it computed there (PlanOptions)
   kDynamic,   // `?` dims: allocated at run time, no arena bytes
   kResult,    // the caller's buffer for a function result (PlanOptions)
 };
@@ -101,6 +102,17 @@ struct PlanOptions {
   // bytes. Saves a copy per result; off by default, so a plan shows where
   // values live when results are copied out.
   bool results_in_caller_buffers = false;
+  // A value the body `assign`s to a variable can be computed straight into
+  // the variable's storage (kVariable, naming it), so the assign copies
+  // nothing: an optimizer's new moments are written where they live. Only
+  // where no one can tell: the value is an arena buffer of its own, defined
+  // and assigned in the body itself by an op without nested regions; the
+  // variable is neither read (by a read_var, other than as an operand the
+  // defining op reads elementwise at the same position) nor written (by
+  // another assign or a call) from the definition until the assign, nor
+  // written again while the value is still read. Off by default, like
+  // results_in_caller_buffers.
+  bool assigned_values_in_variables = false;
 };
 
 // Plans the buffers of `function`. Fails on sizes beyond 2^62 bytes.

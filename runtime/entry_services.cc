@@ -10,10 +10,6 @@
 
 namespace {
 
-// Below this many elements a loop runs on the calling thread: waking the
-// workers costs more than the loop.
-constexpr int64_t kParallelLoopElements = int64_t{1} << 18;
-
 // Appends the decimal digits of v to out[*len] (bounded by cap - 1).
 void AppendInt(char* out, int64_t* len, int64_t cap, int64_t v) {
   char digits[24];
@@ -36,7 +32,9 @@ extern "C" {
 void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* const* outputs,
                           const int64_t* out_dims, const int64_t* in_strides, int64_t n) {
   graphc::runtime::ThreadPool& pool = graphc::runtime::DefaultThreadPool();
-  const int64_t pieces = n < kParallelLoopElements ? 1 : pool.size();
+  // The caller judged the loop worth splitting (by its work: a reduction's
+  // few outputs may each read many elements); at most one piece per element.
+  const int64_t pieces = n < pool.size() ? n : pool.size();
   if (pieces <= 1) {
     kernel(inputs, outputs, out_dims, in_strides, 0, n);
     return;

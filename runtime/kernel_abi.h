@@ -68,9 +68,10 @@ void graphc_matmul_f32(const float* a, const float* b, float* c, int64_t m, int6
 void graphc_matmul_f64(const double* a, const double* b, double* c, int64_t m, int64_t n, int64_t k,
                        int32_t transpose_a, int32_t transpose_b);
 
-/* Runs kernel over flat elements [0, n): on the calling thread when n is
- * small, otherwise split into one contiguous piece per thread of the
- * runtime's thread pool. */
+/* Runs kernel over flat elements [0, n), split into one contiguous piece
+ * per thread of the runtime's thread pool (fewer when n is smaller). The
+ * caller decides whether the loop is worth splitting; compiled code calls
+ * the kernel directly when it is not. */
 void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* const* outputs,
                           const int64_t* out_dims, const int64_t* in_strides, int64_t n);
 

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "compiler/codegen/function_emitter.h"
+#include "compiler/codegen/fuse_variable_updates.h"
 #include "compiler/codegen/wrap_kernels.h"
 #include "ir/str_cat.h"
 #include "passes/buffer_plan.h"
@@ -48,8 +49,10 @@ absl::StatusOr<LoweredFunction> LowerForCodegen(const ir::Function& function,
   lowered.module = std::move(*module);
   lowered.function = lowered.module->FindFunction(function.name());
   if (absl::Status s = WrapStandaloneOps(*lowered.function); !s.ok()) return s;
+  if (absl::Status s = FuseVariableUpdates(*lowered.function); !s.ok()) return s;
   absl::StatusOr<passes::BufferPlan> plan =
-      passes::PlanBuffers(*lowered.function, {.results_in_caller_buffers = true});
+      passes::PlanBuffers(*lowered.function,
+                          {.results_in_caller_buffers = true, .assigned_values_in_variables = true});
   if (!plan.ok()) return plan.status();
   lowered.plan = std::move(*plan);
   return lowered;

@@ -32,7 +32,8 @@ struct EmittedFunction {
 // Emits `function` into `module`, its entry named `symbol` and its kernels
 // named from it. Requirements: every shape static (passes/specialize_shapes.h),
 // standalone compute ops wrapped in fusions (wrap_kernels.h), and `plan`
-// made by PlanBuffers(function, {.results_in_caller_buffers = true}).
+// made by PlanBuffers(function, {.results_in_caller_buffers = true,
+// .assigned_values_in_variables = true}).
 // Fails with Unimplemented, naming the op, when something cannot be compiled
 // (a `call`, a fusion no kernel emitter supports).
 absl::StatusOr<EmittedFunction> EmitFunction(const ir::Function& function,

@@ -136,7 +136,7 @@ int main() {
   counter.Run();
   Expect(*counter.result0() == 0.0f && *counter.steps() == 1, "Counter: select, and ResetVariables()");
 
-  // A loop over 2^18 elements (the thread pool) and a gather whose index is
+  // A loop over 2^18 elements (split over the thread pool) and a gather whose index is
   // checked at run time.
   Big big;
   for (int64_t i = 0; i < Big::x_size; ++i) big.x()[i] = static_cast<float>(i % 7) - 3.0f;

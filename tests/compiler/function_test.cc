@@ -368,7 +368,7 @@ TEST(FunctionExecutor, MatmulEpilogueCompilesWithADynamicBatch) {
   EXPECT_EQ(cf.jit_note(), "");
 }
 
-// Loops of 2^18 elements and more are split across the thread pool: the
+// Loops of 2^15 elements and more are split across the thread pool: the
 // same bits with 1 and 2 threads, and the interpreter's.
 TEST(FunctionExecutor, LargeLoopsGiveTheSameBitsOnOneAndTwoThreads) {
   const Tensor w = random_normal({256, 512}, 11);

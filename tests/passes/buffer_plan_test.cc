@@ -235,7 +235,10 @@ class Checker {
       }
       case BufferKind::kVariable: {
         ASSERT_NE(def, nullptr);
-        ASSERT_EQ(def->name(), "read_var");
+        if (def->name() != "read_var") {
+          CheckComputedInVariable(i, def);
+          break;
+        }
         EXPECT_EQ(vb.variable, def->attr<ir::SymbolRef>("var").name);
         // No write of the variable while the alias is still to be read.
         const int end = EndWithDerived(i);
@@ -253,6 +256,51 @@ class Checker {
     if (vb.kind != BufferKind::kInPlace && vb.kind != BufferKind::kView) {
       EXPECT_EQ(vb.root, i);
     }
+  }
+
+  // A value computed in the storage of the variable it is assigned to
+  // (PlanOptions::assigned_values_in_variables): from its definition on,
+  // nothing may tell the variable's bytes from a buffer of its own.
+  void CheckComputedInVariable(int i, const ir::Op* def) {
+    const ValueBuffer& vb = At(i);
+    const ir::Value* v = vb.value;
+    EXPECT_EQ(def->parent(), &f_.body());
+    const ir::Op* assign = nullptr;
+    for (const ir::Use& use : v->uses()) {
+      if (use.user->name() == "assign" && use.user->attr<ir::SymbolRef>("var").name == vb.variable &&
+          use.user->parent() == &f_.body()) {
+        assign = use.user;
+      }
+    }
+    ASSERT_NE(assign, nullptr) << "no assign to @" << vb.variable;
+    // Only views share the bytes: nothing else writes into the variable.
+    for (size_t j = 0; j < plan_.values.size(); ++j) {
+      const ValueBuffer& other = At(static_cast<int>(j));
+      if (static_cast<int>(j) != i && other.root == i) EXPECT_EQ(other.kind, BufferKind::kView) << other.name;
+    }
+    const int begin = first_.at(def), at = first_.at(assign);
+    const int last = std::max(at, EndWithDerived(i));
+    ir::WalkOps(f_.body(), [&](const ir::Op* op) {
+      const int p = first_.at(op);
+      const bool of_var = op->has_attr("var") && op->attr<ir::SymbolRef>("var").name == vb.variable;
+      if (op->name() == "call") EXPECT_FALSE(begin <= p && p <= last) << "call at " << p;
+      if (of_var && op->def().has_side_effects && op != assign) {
+        EXPECT_FALSE(begin <= p && p <= last) << "another write at " << p;
+      }
+      if (!of_var || op->name() != "read_var" || p > at) return;
+      EXPECT_LT(p, begin) << "a read between the definition and the assign at " << p;
+      const int r = IndexOf(op->result(0));
+      if (At(r).kind != BufferKind::kVariable) return;  // a copy
+      const int end = EndWithDerived(r);
+      if (end < begin) return;
+      // Read by the defining op alone, at the position it writes.
+      EXPECT_EQ(end, begin);
+      EXPECT_TRUE(def->def().scalar != nullptr ||
+                  (def->name() == "fusion" && def->attr<std::string>("kind") == "loop"));
+      EXPECT_EQ(op->result(0)->shape(), v->shape());
+      EXPECT_TRUE(std::find(def->operands().begin(), def->operands().end(), op->result(0)) !=
+                  def->operands().end());
+    });
   }
 
   // Offsets: aligned, inside the arena, shared only by aliases, and
@@ -318,9 +366,9 @@ class Checker {
   std::vector<int64_t> live_bytes_;
 };
 
-BufferPlan PlanAndCheck(const ir::Function& f) {
+BufferPlan PlanAndCheck(const ir::Function& f, PlanOptions options = {}) {
   SCOPED_TRACE("@" + f.name());
-  absl::StatusOr<BufferPlan> plan = PlanBuffers(f);
+  absl::StatusOr<BufferPlan> plan = PlanBuffers(f, options);
   EXPECT_TRUE(plan.ok()) << plan.status();
   if (!plan.ok()) return {};
   Checker(f, *plan).Run();
@@ -341,8 +389,13 @@ const ValueBuffer& Get(const BufferPlan& plan, std::string_view name) {
 std::vector<fs::path> CorpusFiles() { return test::FilesIn(kTestsDir / "gir", ".gir"); }
 using test::ReadFile;
 
+// As codegen plans, minus results in the caller's buffers (the checker
+// does not model them).
+constexpr PlanOptions kInVariables = {.assigned_values_in_variables = true};
+
 // Parses `text`, optionally runs `pipeline`, and checks every function's
-// plan. Returns the number of functions checked.
+// plan, with the default options and with kInVariables. Returns the number
+// of functions checked.
 int CheckModule(std::string_view text, const std::string& pipeline) {
   std::unique_ptr<ir::Module> m = Parse(text);
   if (m == nullptr) return 0;
@@ -351,7 +404,10 @@ int CheckModule(std::string_view text, const std::string& pipeline) {
     absl::Status s = RunPipeline(*m, context, pipeline);
     EXPECT_TRUE(s.ok()) << s;
   }
-  for (const auto& f : m->functions()) PlanAndCheck(*f);
+  for (const auto& f : m->functions()) {
+    PlanAndCheck(*f);
+    PlanAndCheck(*f, kInVariables);
+  }
   return static_cast<int>(m->functions().size());
 }
 
@@ -431,7 +487,9 @@ std::string RandomModule(uint32_t seed) {
         type = "f32[4,8]";
         text = StrCat(r, " = read_var {var = @w} : f32[4,8]");
         break;
-      default: body += StrCat("  assign_sub ", any_of("f32[4,8]"), " {var = @w}\n"); continue;
+      default:
+        body += StrCat(pick(2) == 0 ? "  assign_sub " : "  assign ", any_of("f32[4,8]"), " {var = @w}\n");
+        continue;
     }
     body += StrCat("  ", text, "\n");
     vals.push_back({r, type});
@@ -605,6 +663,69 @@ func @self(%d: f32[8,8]) -> (f32[64]) {
   EXPECT_EQ(Get(self, "%1").kind, BufferKind::kArena);
   EXPECT_EQ(Get(self, "%2").kind, BufferKind::kView);
   EXPECT_EQ(Get(self, "%2").offset, 0);
+}
+
+// An optimizer's new state computed where the variable lives
+// (PlanOptions::assigned_values_in_variables), and each case where the
+// variable's bytes could then be told from a buffer of the value's own.
+TEST(BufferPlanTest, AssignedValuesComputedInTheVariableOnlyWhereUnobservable) {
+  std::unique_ptr<ir::Module> m = Parse(R"(var @m : f32[8,8]
+
+func @moment(%g: f32[8,8]) -> (f32[8,8]) {
+  %0 = read_var {var = @m} : f32[8,8]
+  %1 = fusion %0, %g {kind = "loop"} : f32[8,8] (%a: f32[8,8], %b: f32[8,8]) {
+    %2 = add %a, %b : f32[8,8]
+    yield %2
+  }
+  assign %1 {var = @m}
+  %3 = mul %1, %g : f32[8,8]
+  return %3
+}
+
+func @read_in_between(%g: f32[8,8]) -> (f32[8,8]) {
+  %0 = add %g, %g : f32[8,8]
+  %1 = read_var {var = @m} : f32[8,8]
+  assign %0 {var = @m}
+  return %1
+}
+
+func @old_value_read_later(%g: f32[8,8]) -> (f32[8,8]) {
+  %0 = read_var {var = @m} : f32[8,8]
+  %1 = add %0, %g : f32[8,8]
+  %2 = mul %0, %g : f32[8,8]
+  assign %1 {var = @m}
+  return %2
+}
+
+func @not_elementwise(%g: f32[8,8]) -> (f32[]) {
+  %0 = read_var {var = @m} : f32[8,8]
+  %1 = matmul %0, %0 : f32[8,8]
+  assign %1 {var = @m}
+  %2 = reduce_sum %g : f32[]
+  return %2
+}
+
+func @written_again_while_read(%g: f32[8,8]) -> (f32[8,8]) {
+  %0 = add %g, %g : f32[8,8]
+  assign %0 {var = @m}
+  assign_add %g {var = @m}
+  %1 = mul %0, %g : f32[8,8]
+  return %1
+}
+)");
+  const BufferPlan moment = PlanAndCheck(*m->FindFunction("moment"), kInVariables);
+  EXPECT_EQ(Get(moment, "%1").kind, BufferKind::kVariable);
+  EXPECT_EQ(Get(moment, "%1").variable, "m");
+  EXPECT_EQ(Get(moment, "%1").offset, -1);
+  // Off by default.
+  EXPECT_EQ(Get(PlanAndCheck(*m->FindFunction("moment")), "%1").kind, BufferKind::kArena);
+  for (const char* name : {"read_in_between", "old_value_read_later", "not_elementwise"}) {
+    SCOPED_TRACE(name);
+    const BufferPlan plan = PlanAndCheck(*m->FindFunction(name), kInVariables);
+    EXPECT_NE(Get(plan, name == std::string("read_in_between") ? "%0" : "%1").kind, BufferKind::kVariable);
+  }
+  const BufferPlan again = PlanAndCheck(*m->FindFunction("written_again_while_read"), kInVariables);
+  EXPECT_NE(Get(again, "%0").kind, BufferKind::kVariable);
 }
 
 TEST(BufferPlanTest, DynamicValuesGetNoArenaBytes) {

@@ -52,7 +52,7 @@ Executor default_executor();
 // How many threads compiled code splits a large loop over (as
 // tf.config.threading.set_intra_op_parallelism_threads): 1 runs everything
 // on the calling thread; the default is the machine's core count. Loops of
-// fewer than 2^18 elements always run on the calling thread.
+// fewer than 2^15 elements always run on the calling thread.
 void set_intra_op_parallelism_threads(int threads);
 int intra_op_parallelism_threads();
 
