@@ -256,8 +256,13 @@ ir::Scalar ElementEmitter::At(const ir::Value* v, const Index& index) {
 }
 
 void ElementEmitter::ForRange(int64_t n, const std::function<void(llvm::Value*)>& body) {
+  ForStep(b_.getInt64(0), b_.getInt64(n), 1, body);
+}
+
+void ElementEmitter::ForStep(llvm::Value* begin, llvm::Value* end, int64_t step,
+                             const std::function<void(llvm::Value*)>& body) {
   llvm::AllocaInst* counter = EntryAlloca(b_.getInt64Ty());
-  b_.CreateStore(b_.getInt64(0), counter);
+  b_.CreateStore(begin, counter);
   llvm::LLVMContext& c = b_.getContext();
   auto* header = llvm::BasicBlock::Create(c, "for.header", fn_);
   auto* loop = llvm::BasicBlock::Create(c, "for.body", fn_);
@@ -265,12 +270,12 @@ void ElementEmitter::ForRange(int64_t n, const std::function<void(llvm::Value*)>
   b_.CreateBr(header);
   b_.SetInsertPoint(header);
   llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
-  b_.CreateCondBr(b_.CreateICmpSLT(i, b_.getInt64(n)), loop, exit);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, end), loop, exit);
   b_.SetInsertPoint(loop);
   scopes_.emplace_back();
   body(i);
   scopes_.pop_back();
-  b_.CreateStore(b_.CreateAdd(i, b_.getInt64(1)), counter);
+  b_.CreateStore(b_.CreateAdd(i, b_.getInt64(step)), counter);
   b_.CreateBr(header);
   b_.SetInsertPoint(exit);
 }
@@ -579,6 +584,11 @@ absl::StatusOr<ElementsKernels> EmitByElements(const ir::Op& fusion, llvm::Modul
     if (stage.serial) {
       EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
                  [&](ElementEmitter& e, llvm::Function*, llvm::Value* out) { e.ComputeSerialStage(stage, out); });
+    } else if (stage.kind == elements::StageKind::kReduce && elements::IsColumnReduction(*stage.op)) {
+      EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
+                 [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
+                   e.ColumnReduce(*stage.op, out, fn->getArg(4), fn->getArg(5));
+                 });
     } else {
       EmitElementKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot, stage.type,
                         [&](ElementEmitter& e, const Index& index) { return e.ComputeStage(stage, index); });

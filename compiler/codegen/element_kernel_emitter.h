@@ -64,6 +64,10 @@ bool IsReshape(std::string_view name);
 bool IsSoftmax(std::string_view name);
 // The axes a reduce op reduces, as a mask over its operand's dims.
 std::vector<bool> ReducedDims(const ir::Op& op);
+// A float sum or mean over leading dims only, keeping the trailing ones (a
+// bias gradient: [batch, n] -> [n]): each result element's position is its
+// column's among the kept dims, and ColumnReduce computes it.
+bool IsColumnReduction(const ir::Op& op);
 // A softmax's axis (normalized) and the shape of its row statistics.
 int64_t SoftmaxAxis(const ir::Op& op);
 ir::Shape StatsShape(const ir::Op& op);
@@ -112,6 +116,8 @@ class ElementEmitter {
   // for (i = 0; i < n; ++i) body(i), as LLVM blocks at the insertion point.
   // Values generated inside stay inside (they do not dominate what follows).
   void ForRange(int64_t n, const std::function<void(llvm::Value*)>& body);
+  // for (i = begin; i < end; i += step) body(i), bounds known at run time.
+  void ForStep(llvm::Value* begin, llvm::Value* end, int64_t step, const std::function<void(llvm::Value*)>& body);
   // Nested loops over every index of `dims`, row-major (last dim innermost).
   void ForIndices(const std::vector<int64_t>& dims, const std::function<void(const Index&)>& body,
                   Index prefix = {});
@@ -151,6 +157,9 @@ class ElementEmitter {
 
   // reduce_emitter.cc
   ir::Scalar Reduce(const ir::Op& op, const Index& index);
+  // A column reduction's elements [begin, end) into `out`, vectorized
+  // across columns (IsColumnReduction); the bits are Reduce's.
+  void ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Value* begin, llvm::Value* end);
   ir::Scalar ArgReduce(const ir::Op& op, const Index& index);
   llvm::Value* SoftmaxStat(const ir::Op& op, int part, const Index& row);
   ir::Scalar Softmax(const ir::Op& op, const Index& index);

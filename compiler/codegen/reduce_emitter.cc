@@ -135,6 +135,73 @@ ir::Scalar ElementEmitter::Reduce(const ir::Op& op, const Index& index) {
   return FromDouble(result, op.result(0)->dtype());
 }
 
+bool IsColumnReduction(const ir::Op& op) {
+  const std::optional<Combine> kind = ReduceKind(op.name());
+  if (!kind || (*kind != Combine::kSum && *kind != Combine::kMean)) return false;
+  if (!ir::IsFloat(op.operand(0)->dtype())) return false;
+  const std::vector<bool> reduced = ReducedDims(op);
+  size_t leading = 0;
+  while (leading < reduced.size() && reduced[leading]) ++leading;
+  if (leading == 0 || leading == reduced.size()) return false;
+  for (size_t d = leading; d < reduced.size(); ++d) {
+    if (reduced[d]) return false;
+  }
+  return true;
+}
+
+// Reduce's loop runs one column's whole chain before the next, a serial
+// dependence of one add per row. Here the columns of a chunk accumulate
+// side by side instead: for each row, in the same row order, one add per
+// column into a per-column double, so the loop over columns vectorizes and
+// every column's sum is the same sequence of adds (the same bits).
+void ElementEmitter::ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Value* begin, llvm::Value* end) {
+  const ir::Value* x = op.operand(0);
+  const ir::Shape& xs = x->shape();
+  const std::vector<bool> reduced = ReducedDims(op);
+  std::vector<int64_t> row_dims, column_dims;
+  int64_t count = 1;
+  for (int64_t d = 0; d < xs.rank(); ++d) {
+    if (reduced[static_cast<size_t>(d)]) {
+      row_dims.push_back(xs.dim(d));
+      count *= xs.dim(d);
+    } else {
+      column_dims.push_back(xs.dim(d));
+    }
+  }
+  const ir::Shape columns_shape(column_dims);
+  // Columns per chunk: the accumulators of a chunk stay in L1.
+  constexpr int64_t kChunk = 256;
+  llvm::Type* f64 = b_.getDoubleTy();
+  llvm::Type* chunk_type = llvm::ArrayType::get(f64, kChunk);
+  llvm::AllocaInst* acc = EntryAlloca(chunk_type);
+  auto acc_at = [&](llvm::Value* j) { return b_.CreateInBoundsGEP(chunk_type, acc, {b_.getInt64(0), j}); };
+  ForStep(begin, end, kChunk, [&](llvm::Value* j0) {
+    llvm::Value* left = b_.CreateSub(end, j0);
+    llvm::Value* width = b_.CreateSelect(b_.CreateICmpSLT(left, b_.getInt64(kChunk)), left, b_.getInt64(kChunk));
+    ForStep(b_.getInt64(0), width, 1, [&](llvm::Value* j) {
+      b_.CreateStore(llvm::ConstantFP::get(f64, 0.0), acc_at(j));
+    });
+    ForIndices(row_dims, [&](const Index& row) {
+      ForStep(b_.getInt64(0), width, 1, [&](llvm::Value* j) {
+        llvm::Value* column = b_.CreateAdd(j0, j);
+        Index xi = row;
+        // One kept dim (the common case) is the column itself: no division.
+        const Index kept = column_dims.size() == 1 ? Index{column} : Delinear(column, columns_shape);
+        xi.insert(xi.end(), kept.begin(), kept.end());
+        llvm::Value* sum = b_.CreateFAdd(b_.CreateLoad(f64, acc_at(j)), ToDouble(At(x, xi)));
+        b_.CreateStore(sum, acc_at(j));
+      });
+    });
+    ForStep(b_.getInt64(0), width, 1, [&](llvm::Value* j) {
+      llvm::Value* result = b_.CreateLoad(f64, acc_at(j));
+      if (*ReduceKind(op.name()) == Combine::kMean) {
+        result = b_.CreateFDiv(result, llvm::ConstantFP::get(f64, static_cast<double>(count)));
+      }
+      Store(out, FromDouble(result, op.result(0)->dtype()), b_.CreateAdd(j0, j));
+    });
+  });
+}
+
 // argmax / argmin at one result element: the first extreme along `axis`,
 // compared in the element type; a NaN wins and ends the search (NumPy).
 ir::Scalar ElementEmitter::ArgReduce(const ir::Op& op, const Index& index) {

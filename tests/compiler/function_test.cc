@@ -395,5 +395,32 @@ TEST(FunctionExecutor, LargeLoopsGiveTheSameBitsOnOneAndTwoThreads) {
   set_intra_op_parallelism_threads(threads_before);
 }
 
+// Column reductions (sums and means over leading dims: bias gradients) run
+// many columns side by side in chunks of 256 (reduce_emitter.cc); splits
+// over 2 and 3 threads cut the columns mid-chunk. The interpreter's bits in
+// every case, one or several kept dims.
+TEST(FunctionExecutor, ColumnReductionsGiveTheInterpretersBitsSplitAnyWay) {
+  auto body = [](const Tensor& x, const Tensor& y) {
+    const Tensor t = x * x + 0.5f;  // fused into the reduction
+    return std::tuple{reduce_sum(t, {0}), reduce_mean(x, {0}), reduce_sum(y, {0, 1}),
+                      reduce_sum(y, {0}, /*keepdims=*/true)};
+  };
+  const Tensor x = random_normal({80, 1000}, 21), y = random_normal({3, 11, 700}, 22);
+  auto interpreted = function(body, {.executor = Executor::kInterpreter});
+  const auto [a0, b0, c0, d0] = interpreted(x, y);
+  const int threads_before = intra_op_parallelism_threads();
+  for (int threads : {1, 2, 3}) {
+    set_intra_op_parallelism_threads(threads);
+    auto jit = function(body);
+    const auto [a, b, c, d] = jit(x, y);
+    EXPECT_EQ(a.to_vector<float>(), a0.to_vector<float>()) << threads;
+    EXPECT_EQ(b.to_vector<float>(), b0.to_vector<float>()) << threads;
+    EXPECT_EQ(c.to_vector<float>(), c0.to_vector<float>()) << threads;
+    EXPECT_EQ(d.to_vector<float>(), d0.to_vector<float>()) << threads;
+    EXPECT_EQ(d.shape().ToString(), "[1,11,700]");
+  }
+  set_intra_op_parallelism_threads(threads_before);
+}
+
 }  // namespace
 }  // namespace graphc
