@@ -6,6 +6,8 @@
 //   small MLP 784 -> 20 -> 10, batch 64 (1 thread).
 // graphc splits over the runtime's thread pool
 // (SetDefaultThreadPoolSize); Eigen over OpenMP (Eigen::setNbThreads).
+// With oneDNN installed (bench/CMakeLists.txt), its dnnl_sgemm too, over
+// OpenMP (omp_set_num_threads).
 // Counters: FLOP/s (2 m n k per product) and of_peak, the fraction of the
 // FMA peak of the threads used (MeasuredFmaPeakPerCore, bench_common.h).
 //
@@ -18,10 +20,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
+
+#ifdef GRAPHC_BENCH_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+#endif
 
 #include "bench/bench_common.h"
 #include "runtime/kernel_abi.h"
@@ -90,8 +99,18 @@ struct Operands {
   std::vector<float> a, b, c;
 };
 
-// Once per shape: Eigen and graphc agree (relative 1e-4 of the largest
-// element), or the run stops.
+// Stops the run unless `got` is `want` within 1e-4 of want's largest
+// element.
+void CheckSameProduct(const GemmShape& s, const std::vector<float>& want, const std::vector<float>& got) {
+  double scale = 0, worst = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    scale = std::max(scale, std::abs(double(want[i])));
+    worst = std::max(worst, std::abs(double(got[i]) - want[i]));
+  }
+  CheckClose(s.name, worst / std::max(1.0, scale), 0.0, 1e-4);
+}
+
+// Once per shape: Eigen and graphc agree, or the run stops.
 void CheckAgreement(const GemmShape& s) {
   static std::set<std::string>* checked = new std::set<std::string>;
   if (!checked->insert(s.name).second) return;
@@ -99,12 +118,7 @@ void CheckAgreement(const GemmShape& s) {
   std::vector<float> want(x.c.size());
   EigenProduct(s, x.a.data(), x.b.data(), want.data());
   GraphcProduct(s, x.a.data(), x.b.data(), x.c.data());
-  double scale = 0, worst = 0;
-  for (size_t i = 0; i < want.size(); ++i) {
-    scale = std::max(scale, std::abs(double(want[i])));
-    worst = std::max(worst, std::abs(double(x.c[i]) - want[i]));
-  }
-  CheckClose(s.name, worst / std::max(1.0, scale), 0.0, 1e-4);
+  CheckSameProduct(s, want, x.c);
 }
 
 // Times the loop itself (wall clock, as UseRealTime), so of_peak can be a
@@ -150,6 +164,31 @@ void BM_Eigen(benchmark::State& state, GemmShape s, int threads) {
   Eigen::setNbThreads(1);
 }
 
+#ifdef GRAPHC_BENCH_HAVE_ONEDNN
+// Row-major sgemm; a transposed operand is the stored matrix with its own
+// leading dimension.
+void OneDnnProduct(const GemmShape& s, const float* a, const float* b, float* c) {
+  const dnnl_status_t status = dnnl_sgemm(s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', s.m, s.n, s.k, 1.f, a,
+                                          s.ta ? s.m : s.k, b, s.tb ? s.k : s.n, 0.f, c, s.n);
+  if (status != dnnl_success) {
+    std::fprintf(stderr, "graphc_bench: dnnl_sgemm failed (%d)\n", static_cast<int>(status));
+    std::abort();
+  }
+}
+
+void BM_OneDnn(benchmark::State& state, GemmShape s, int threads) {
+  CheckAgreement(s);
+  omp_set_num_threads(threads);
+  Operands x(s);
+  std::vector<float> want(x.c.size());
+  GraphcProduct(s, x.a.data(), x.b.data(), want.data());
+  OneDnnProduct(s, x.a.data(), x.b.data(), x.c.data());
+  CheckSameProduct(s, want, x.c);
+  TimedLoop(state, s, threads, [&] { OneDnnProduct(s, x.a.data(), x.b.data(), x.c.data()); });
+  omp_set_num_threads(1);
+}
+#endif
+
 void BM_ThreadPoolDispatch(benchmark::State& state) {
   const PoolSize pool_size(2);
   graphc::runtime::ThreadPool& pool = graphc::runtime::DefaultThreadPool();
@@ -174,6 +213,12 @@ const bool kRegistered = [] {
                                    threads)
           ->UseRealTime()
           ->Unit(benchmark::kMicrosecond);
+#ifdef GRAPHC_BENCH_HAVE_ONEDNN
+      benchmark::RegisterBenchmark(("BM_Gemm/" + std::string(s.name) + "/onednn" + suffix).c_str(), BM_OneDnn, s,
+                                   threads)
+          ->UseRealTime()
+          ->Unit(benchmark::kMicrosecond);
+#endif
     }
   }
   benchmark::RegisterBenchmark("BM_ThreadPoolDispatch/parallel_for_2tasks_2threads", BM_ThreadPoolDispatch)
