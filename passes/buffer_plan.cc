@@ -268,10 +268,17 @@ class Planner {
     return true;
   }
 
+  // True if `op` computes each element of its `shape`d results from its
+  // operands' elements at the same position only (so it may write over an
+  // operand it reads).
+  static bool IsElementwise(const ir::Op& op, const ir::Shape& shape) {
+    return op.def().scalar != nullptr || IsElementwiseLoopFusion(op, shape);
+  }
+
   // The operand of `op` whose arena buffer result `i` may overwrite, or -1.
   int InPlaceSource(const ir::Op& op, int i, const absl::flat_hash_set<int>& taken) const {
     const ir::Value* result = op.result(i);
-    if (op.def().scalar == nullptr && !IsElementwiseLoopFusion(op, result->shape())) return -1;
+    if (!IsElementwise(op, result->shape())) return -1;
     const int64_t size = At(Index(result)).size;
     for (const ir::Value* operand : op.operands()) {
       const int o = Index(operand);
@@ -394,7 +401,7 @@ class Planner {
     }
     auto it = reads_.find(var);
     if (it == reads_.end()) return true;
-    const bool elementwise = def->def().scalar != nullptr || IsElementwiseLoopFusion(*def, vb.value->shape());
+    const bool elementwise = IsElementwise(*def, vb.value->shape());
     for (const ir::Op* read : it->second) {
       const int p = Span(read).begin;
       if (p > assign_at) continue;              // reads the new value, as it should

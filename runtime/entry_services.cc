@@ -25,6 +25,13 @@ void AppendInt(char* out, int64_t* len, int64_t cap, int64_t v) {
   while (n > 0 && *len < cap - 1) out[(*len)++] = digits[--n];
 }
 
+// out[i] = draw(i) for i < n: element i of a random tensor depends only on
+// its seed and i (runtime/random.h).
+template <typename T, typename Draw>
+void Fill(T* out, int64_t n, const Draw& draw) {
+  for (int64_t i = 0; i < n; ++i) out[i] = draw(static_cast<uint64_t>(i));
+}
+
 }  // namespace
 
 extern "C" {
@@ -75,24 +82,16 @@ void graphc_set_error(const graphc_call_frame* frame, const char* format, int64_
 }
 
 void graphc_random_uniform_f32(float* out, int64_t n, uint64_t seed, float minval, float maxval) {
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = graphc::runtime::UniformF32(seed, static_cast<uint64_t>(i), minval, maxval);
-  }
+  Fill(out, n, [&](uint64_t i) { return graphc::runtime::UniformF32(seed, i, minval, maxval); });
 }
 void graphc_random_uniform_f64(double* out, int64_t n, uint64_t seed, double minval, double maxval) {
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = graphc::runtime::UniformF64(seed, static_cast<uint64_t>(i), minval, maxval);
-  }
+  Fill(out, n, [&](uint64_t i) { return graphc::runtime::UniformF64(seed, i, minval, maxval); });
 }
 void graphc_random_normal_f32(float* out, int64_t n, uint64_t seed, float mean, float stddev) {
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = graphc::runtime::NormalF32(seed, static_cast<uint64_t>(i), mean, stddev);
-  }
+  Fill(out, n, [&](uint64_t i) { return graphc::runtime::NormalF32(seed, i, mean, stddev); });
 }
 void graphc_random_normal_f64(double* out, int64_t n, uint64_t seed, double mean, double stddev) {
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = graphc::runtime::NormalF64(seed, static_cast<uint64_t>(i), mean, stddev);
-  }
+  Fill(out, n, [&](uint64_t i) { return graphc::runtime::NormalF64(seed, i, mean, stddev); });
 }
 
 }  // extern "C"

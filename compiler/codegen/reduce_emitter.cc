@@ -29,6 +29,27 @@ llvm::Value* MaxOrMin(llvm::IRBuilder<>& b, llvm::Value* a, llvm::Value* v, bool
   return b.CreateSelect(any_nan, b.CreateFAdd(a, v), pick);
 }
 
+// x's dims split by ReducedDims(op), in order: the reduced ones (and the
+// number of elements they span) and the kept ones.
+struct SplitDims {
+  std::vector<int64_t> reduced, kept;
+  int64_t count = 1;
+};
+
+SplitDims SplitReduceDims(const ir::Op& op, const std::vector<bool>& reduced) {
+  const ir::Shape& xs = op.operand(0)->shape();
+  SplitDims split;
+  for (int64_t d = 0; d < xs.rank(); ++d) {
+    if (reduced[static_cast<size_t>(d)]) {
+      split.reduced.push_back(xs.dim(d));
+      split.count *= xs.dim(d);
+    } else {
+      split.kept.push_back(xs.dim(d));
+    }
+  }
+  return split;
+}
+
 }  // namespace
 
 // A reduction at one result element: a loop over the reduced dims in
@@ -44,14 +65,9 @@ ir::Scalar ElementEmitter::Reduce(const ir::Op& op, const Index& index) {
   // dim still occupies a result position.
   const bool same_rank = op.result(0)->shape().rank() == xs.rank();
   const int64_t dropped = xs.rank() - op.result(0)->shape().rank();  // sum_to_like's leading dims
-  std::vector<int64_t> loop_dims;
-  int64_t count = 1;
-  for (int64_t d = 0; d < xs.rank(); ++d) {
-    if (reduced[static_cast<size_t>(d)]) {
-      loop_dims.push_back(xs.dim(d));
-      count *= xs.dim(d);
-    }
-  }
+  const SplitDims split = SplitReduceDims(op, reduced);
+  const std::vector<int64_t>& loop_dims = split.reduced;
+  const int64_t count = split.count;
   auto x_index = [&](const Index& inner) {
     Index xi(static_cast<size_t>(xs.rank()));
     size_t next_inner = 0, next_kept = 0;
@@ -156,18 +172,10 @@ bool IsColumnReduction(const ir::Op& op) {
 // every column's sum is the same sequence of adds (the same bits).
 void ElementEmitter::ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Value* begin, llvm::Value* end) {
   const ir::Value* x = op.operand(0);
-  const ir::Shape& xs = x->shape();
-  const std::vector<bool> reduced = ReducedDims(op);
-  std::vector<int64_t> row_dims, column_dims;
-  int64_t count = 1;
-  for (int64_t d = 0; d < xs.rank(); ++d) {
-    if (reduced[static_cast<size_t>(d)]) {
-      row_dims.push_back(xs.dim(d));
-      count *= xs.dim(d);
-    } else {
-      column_dims.push_back(xs.dim(d));
-    }
-  }
+  const SplitDims split = SplitReduceDims(op, ReducedDims(op));
+  const std::vector<int64_t>& row_dims = split.reduced;
+  const std::vector<int64_t>& column_dims = split.kept;
+  const int64_t count = split.count;
   const ir::Shape columns_shape(column_dims);
   // Columns per chunk: the accumulators of a chunk stay in L1.
   constexpr int64_t kChunk = 256;

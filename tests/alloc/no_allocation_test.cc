@@ -1,12 +1,9 @@
 // A compiled training step allocates nothing after its first call. This
-// binary replaces malloc and friends (the C library's, which operator new,
-// Eigen and everything else end in) with versions that count calls made
-// while a thread-local flag is up, so the test sees every heap allocation,
-// by any code, during the calls it measures. It is its own binary because
-// the replacement is process-wide; under AddressSanitizer (which replaces
-// malloc itself) it is skipped.
-#include <malloc.h>
-
+// binary replaces malloc and friends (tests/common/heap_counter.h) with
+// versions that count the calls this thread makes while it counts, so the
+// test sees every heap allocation, by any code, during the calls it
+// measures. It is its own binary because the replacement is process-wide;
+// under AddressSanitizer (which replaces malloc itself) it is skipped.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,79 +12,12 @@
 #include "compiler/frontend/tensor_impl.h"
 #include "graphc/graphc.h"
 #include "gtest/gtest.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define GRAPHC_COUNTS_ALLOCATIONS 0
-#else
-#define GRAPHC_COUNTS_ALLOCATIONS 1
-#endif
-
-namespace {
-
-thread_local bool counting = false;
-thread_local int64_t allocations = 0;
-thread_local int64_t allocated_bytes = 0;
-
-void Count(size_t bytes) {
-  if (!counting) return;
-  ++allocations;
-  allocated_bytes += static_cast<int64_t>(bytes);
-}
-
-}  // namespace
-
-#if GRAPHC_COUNTS_ALLOCATIONS
-// glibc's own allocator under its internal names.
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* __libc_memalign(size_t, size_t);
-void __libc_free(void*);
-
-void* malloc(size_t n) {
-  Count(n);
-  return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t size) {
-  Count(n * size);
-  return __libc_calloc(n, size);
-}
-void* realloc(void* p, size_t n) {
-  Count(n);
-  return __libc_realloc(p, n);
-}
-void* memalign(size_t alignment, size_t n) {
-  Count(n);
-  return __libc_memalign(alignment, n);
-}
-void* aligned_alloc(size_t alignment, size_t n) {
-  Count(n);
-  return __libc_memalign(alignment, n);
-}
-int posix_memalign(void** out, size_t alignment, size_t n) {
-  Count(n);
-  *out = __libc_memalign(alignment, n);
-  return *out == nullptr ? 12 /* ENOMEM */ : 0;
-}
-void free(void* p) { __libc_free(p); }
-}  // extern "C"
-#endif
+#include "tests/common/heap_counter.h"
 
 namespace graphc {
 namespace {
 
-// Counts the heap allocations `fn` makes on this thread (their number;
-// their bytes in allocated_bytes).
-template <typename Fn>
-int64_t AllocationsIn(Fn&& fn) {
-  allocations = 0;
-  allocated_bytes = 0;
-  counting = true;
-  fn();
-  counting = false;
-  return allocations;
-}
+using test::heap::AllocationsIn;
 
 // The small MLP of the benchmarks: 784 -> 20 (relu) -> 10, batch 64,
 // sparse softmax cross-entropy from the logits, SGD with lr 0.1, written
@@ -165,7 +95,7 @@ TEST(NoAllocation, CompiledTrainingStepAfterItsFirstCall) {
     // is 200 KB.
     (void)step(x, labels);
     const int64_t through_api = AllocationsIn([&] { (void)step(x, labels); });
-    EXPECT_LT(allocated_bytes, 2048) << through_api << " allocations, " << threads << " threads";
+    EXPECT_LT(test::heap::this_thread_bytes, 2048) << through_api << " allocations, " << threads << " threads";
     RecordProperty(threads == 1 ? "api_call_allocations_1_thread" : "api_call_allocations_2_threads",
                    static_cast<int>(through_api));
   }

@@ -14,50 +14,9 @@
 #include "dense_v3.h"
 #include "zero.h"
 
-// Heap allocations are counted by wrapping glibc's malloc (under
-// AddressSanitizer, which replaces malloc itself, they are not counted).
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-#define COUNTS_ALLOCATIONS 1
-namespace {
-bool counting = false;
-long allocations = 0;
-}  // namespace
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* __libc_memalign(size_t, size_t);
-void __libc_free(void*);
-void* malloc(size_t n) {
-  allocations += counting;
-  return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t size) {
-  allocations += counting;
-  return __libc_calloc(n, size);
-}
-void* realloc(void* p, size_t n) {
-  allocations += counting;
-  return __libc_realloc(p, n);
-}
-void* memalign(size_t alignment, size_t n) {
-  allocations += counting;
-  return __libc_memalign(alignment, n);
-}
-void* aligned_alloc(size_t alignment, size_t n) {
-  allocations += counting;
-  return __libc_memalign(alignment, n);
-}
-int posix_memalign(void** out, size_t alignment, size_t n) {
-  allocations += counting;
-  *out = __libc_memalign(alignment, n);
-  return *out == nullptr ? 12 /* ENOMEM */ : 0;
-}
-void free(void* p) { __libc_free(p); }
-}  // extern "C"
-#else
-#define COUNTS_ALLOCATIONS 0
-#endif
+// Counts heap allocations (tests/common/heap_counter.h; not under
+// AddressSanitizer, which replaces malloc itself).
+#include "tests/common/heap_counter.h"
 
 namespace {
 
@@ -158,19 +117,22 @@ int main() {
   Expect(failed && !error.empty() && error == big.last_error(),
          "Big: an index out of range fails with a message: " + error);
 
-#if COUNTS_ALLOCATIONS
+#if GRAPHC_COUNTS_ALLOCATIONS
   // Run() allocates nothing: the frame is on the stack, the buffers exist
   // (the thread pool's scratch and workers are made by the first runs).
   big.i()[1] = 0;
   for (int i = 0; i < 3; ++i) big.Run();
-  counting = true;
+  using graphc::test::heap::process_allocations;
+  using graphc::test::heap::process_counting;
+  process_counting = true;
   for (int i = 0; i < 20; ++i) {
     dense.Run();
     counter.Run();
     big.Run();
   }
-  counting = false;
-  Expect(allocations == 0, "Run() makes no heap allocation (" + std::to_string(allocations) + " in 60 runs)");
+  process_counting = false;
+  Expect(process_allocations == 0,
+         "Run() makes no heap allocation (" + std::to_string(process_allocations) + " in 60 runs)");
 #endif
 
   if (failures > 0) std::printf("%d check(s) FAILED\n", failures);
