@@ -37,13 +37,13 @@ void Fill(T* out, int64_t n, const Draw& draw) {
 extern "C" {
 
 void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* const* outputs,
-                          const int64_t* out_dims, const int64_t* in_strides, int64_t n) {
+                          const int64_t* dims, int64_t n) {
   graphc::runtime::ThreadPool& pool = graphc::runtime::DefaultThreadPool();
   // The caller judged the loop worth splitting (by its work: a reduction's
   // few outputs may each read many elements); at most one piece per element.
   const int64_t pieces = n < pool.size() ? n : pool.size();
   if (pieces <= 1) {
-    kernel(inputs, outputs, out_dims, in_strides, 0, n);
+    kernel(inputs, outputs, dims, 0, n);
     return;
   }
   // One captured pointer, so the std::function holds the lambda in place
@@ -52,13 +52,12 @@ void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* 
     graphc_loop_kernel kernel;
     void* const* inputs;
     void* const* outputs;
-    const int64_t* out_dims;
-    const int64_t* in_strides;
+    const int64_t* dims;
     int64_t n, pieces;
-  } loop{kernel, inputs, outputs, out_dims, in_strides, n, pieces};
+  } loop{kernel, inputs, outputs, dims, n, pieces};
   const Loop* l = &loop;
   pool.ParallelFor(pieces, [l](int64_t p) {
-    l->kernel(l->inputs, l->outputs, l->out_dims, l->in_strides, l->n * p / l->pieces,
+    l->kernel(l->inputs, l->outputs, l->dims, l->n * p / l->pieces,
               l->n * (p + 1) / l->pieces);
   });
 }

@@ -54,7 +54,7 @@ bool Executable::Run(std::span<void* const> params, std::span<void* const> resul
   std::lock_guard<std::mutex> lock(mutex_);
   error_[0] = '\0';
   const graphc_call_frame frame{params.data(), results.data(), variables.data(), arena_.data(),
-                                error_,        sizeof(error_)};
+                                error_,        sizeof(error_), nullptr};
   if (spec_.entry(&frame) == 0) return true;
   if (error != nullptr) *error = error_;
   return false;

@@ -18,14 +18,14 @@
 extern "C" {
 #endif
 
-#define GRAPHC_KERNEL_ABI_VERSION 2
+#define GRAPHC_KERNEL_ABI_VERSION 3
 
-/* A generated elementwise loop (compiler/codegen/loop_emitter.h): computes
- * flat output elements [begin, end) of every output. out_dims holds the
- * iteration shape (its rank is fixed per kernel); in_strides[k * rank + d]
- * is input k's element stride along output dim d (0 where it broadcasts). */
-typedef void (*graphc_loop_kernel)(void* const* inputs, void* const* outputs, const int64_t* out_dims,
-                                   const int64_t* in_strides, int64_t begin, int64_t end);
+/* A generated loop (compiler/codegen/loop_emitter.h, element_emitter.h):
+ * computes flat output elements [begin, end) of every output. `dims` is the
+ * compiled function's frame->dims (below): its kernels compute every size
+ * from those values and constants. */
+typedef void (*graphc_loop_kernel)(void* const* inputs, void* const* outputs, const int64_t* dims,
+                                   int64_t begin, int64_t end);
 
 /* A compiled function (compiler/codegen/function_emitter.h) is one entry
  * point that runs the whole graph: every kernel call, copy and loop in
@@ -34,7 +34,13 @@ typedef void (*graphc_loop_kernel)(void* const* inputs, void* const* outputs, co
  * written to the caller's buffers; everything else lives in the arena, a
  * block of arena_bytes (aligned to 64) the caller allocates once. The
  * entry allocates nothing. It returns 0, or non-zero after writing a
- * message (NUL-terminated, truncated to error_capacity) to `error`. */
+ * message (NUL-terminated, truncated to error_capacity) to `error`.
+ *
+ * A function compiled for a family of shapes (its parameters have `?`
+ * dims) takes the values of those dims in `dims`, one int64 per symbol
+ * (compiler/codegen/dim_table.h); every size in it, the arena's included,
+ * is an affine function of them. Functions with static shapes ignore it
+ * (it may be null). */
 typedef struct graphc_call_frame {
   void* const* params;
   void* const* results;
@@ -42,6 +48,7 @@ typedef struct graphc_call_frame {
   uint8_t* arena;
   char* error;
   int64_t error_capacity;
+  const int64_t* dims;
 } graphc_call_frame;
 
 typedef int32_t (*graphc_entry)(const graphc_call_frame* frame);
@@ -73,7 +80,7 @@ void graphc_matmul_f64(const double* a, const double* b, double* c, int64_t m, i
  * caller decides whether the loop is worth splitting; compiled code calls
  * the kernel directly when it is not. */
 void graphc_parallel_loop(graphc_loop_kernel kernel, void* const* inputs, void* const* outputs,
-                          const int64_t* out_dims, const int64_t* in_strides, int64_t n);
+                          const int64_t* dims, int64_t n);
 
 /* Writes `format` into frame->error, with each "%d" replaced by the next of
  * a, b, c (decimal). For run-time errors such as an out-of-range index. */

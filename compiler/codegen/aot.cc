@@ -448,7 +448,7 @@ class HeaderWriter {
     Line("    }");
     Line("    error_[0] = '\\0';");
     Line("    const graphc_call_frame frame{params_, results_, variables_, memory_, error_,");
-    Line("                                  static_cast<int64_t>(sizeof(error_))};");
+    Line("                                  static_cast<int64_t>(sizeof(error_)), nullptr};");
     Line(StrCat("    if (", a_.entry_symbol, "(&frame) == 0) return true;"));
     Line("    if (error != nullptr) *error = error_;");
     Line("    return false;");

@@ -498,7 +498,7 @@ void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& s
   llvm::LLVMContext& c = module.getContext();
   llvm::Type* i64 = llvm::Type::getInt64Ty(c);
   llvm::Type* ptr = llvm::PointerType::getUnqual(c);
-  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, ptr, i64, i64}, false);
+  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, i64, i64}, false);
   llvm::Function* fn = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol, module);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
@@ -527,14 +527,14 @@ void EmitElementKernel(const ir::Op& fusion, llvm::Module& module, const std::st
     llvm::Type* i64 = b.getInt64Ty();
     // for (i = begin; i < end; ++i) out[i] = value at Delinear(i).
     llvm::AllocaInst* counter = e.EntryAlloca(i64);
-    b.CreateStore(fn->getArg(4), counter);
+    b.CreateStore(fn->getArg(3), counter);
     auto* header = llvm::BasicBlock::Create(c, "header", fn);
     auto* body = llvm::BasicBlock::Create(c, "body", fn);
     auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
     b.CreateBr(header);
     b.SetInsertPoint(header);
     llvm::Value* i = b.CreateLoad(i64, counter);
-    b.CreateCondBr(b.CreateICmpSLT(i, fn->getArg(5)), body, exit);
+    b.CreateCondBr(b.CreateICmpSLT(i, fn->getArg(4)), body, exit);
     b.SetInsertPoint(body);
     e.Store(out, value(e, e.Delinear(i, type.shape)), i);
     b.CreateStore(b.CreateAdd(i, b.getInt64(1)), counter);
@@ -587,7 +587,7 @@ absl::StatusOr<ElementsKernels> EmitByElements(const ir::Op& fusion, llvm::Modul
     } else if (stage.kind == elements::StageKind::kReduce && elements::IsColumnReduction(*stage.op)) {
       EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
                  [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
-                   e.ColumnReduce(*stage.op, out, fn->getArg(4), fn->getArg(5));
+                   e.ColumnReduce(*stage.op, out, fn->getArg(3), fn->getArg(4));
                  });
     } else {
       EmitElementKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot, stage.type,

@@ -35,19 +35,7 @@ int64_t NumElements(const ir::Value* v) { return *v->shape().num_elements(); }
 int64_t ByteSize(const ir::TensorType& t) { return *t.shape.num_elements() * ir::DTypeSize(t.dtype); }
 
 // Fields of graphc_call_frame, in order.
-enum FrameField { kParams, kResults, kVariables, kArena, kError, kErrorCapacity };
-
-// Element strides of `in` read along the dims of `out` (NumPy broadcasting,
-// dims aligned on the right; 0 where `in` is 1 or has no dim).
-std::vector<int64_t> StridesAlong(const ir::Shape& in, const ir::Shape& out) {
-  std::vector<int64_t> strides(static_cast<size_t>(out.rank()), 0);
-  int64_t stride = 1;
-  for (int64_t d = in.rank() - 1, o = out.rank() - 1; d >= 0; --d, --o) {
-    if (in.dim(d) != 1) strides[static_cast<size_t>(o)] = stride;
-    stride *= in.dim(d);
-  }
-  return strides;
-}
+enum FrameField { kParams, kResults, kVariables, kArena, kError, kErrorCapacity, kDims };
 
 std::string DescribeFusion(const ir::Op& fusion) {
   std::string ops;
@@ -80,6 +68,7 @@ class FunctionEmitter {
     for (FrameField field : {kParams, kResults, kVariables, kArena}) {
       frame_fields_[field] = b_.CreateLoad(ptr, FrameFieldAddress(field));
     }
+    symbols_ = b_.CreateLoad(ptr, FrameFieldAddress(kDims));
     if (absl::Status s = EmitRegion(f_.body()); !s.ok()) return s;
     const ir::Op* ret = f_.body().terminator();
     for (int r = 0; r < ret->num_operands(); ++r) {
@@ -151,13 +140,6 @@ class FunctionEmitter {
     return it->second;
   }
 
-  llvm::Value* I64Array(const std::vector<int64_t>& values) {
-    std::vector<int64_t> data = values;
-    if (data.empty()) data.push_back(0);  // never read; keeps the global non-empty
-    auto* array = llvm::ConstantDataArray::get(c_, llvm::ArrayRef<int64_t>(data));
-    return new llvm::GlobalVariable(m_, array->getType(), true, llvm::GlobalValue::PrivateLinkage, array);
-  }
-
   // Scratch bytes valid until the next fusion, at `*next` (advanced).
   llvm::Value* Scratch(int64_t bytes, int64_t* next) {
     const int64_t offset = *next;
@@ -188,27 +170,22 @@ class FunctionEmitter {
   // the thread pool when `work` is large. The kernel becomes internal to
   // the module, so small ones can be inlined into the entry.
   void CallLoop(const std::string& symbol, const std::vector<llvm::Value*>& inputs,
-                const std::vector<llvm::Value*>& outputs, const ir::Shape& shape,
-                const std::vector<int64_t>& in_strides, int64_t work) {
-    CallKernel(symbol, PointerArray(inputs), outputs, shape, work, in_strides);
+                const std::vector<llvm::Value*>& outputs, const ir::Shape& shape, int64_t work) {
+    CallKernel(symbol, PointerArray(inputs), outputs, shape, work);
   }
 
   // The same with the input pointer array already built (`in`).
   void CallKernel(const std::string& symbol, llvm::Value* in, const std::vector<llvm::Value*>& outputs,
-                  const ir::Shape& shape, int64_t work, const std::vector<int64_t>& in_strides = {}) {
+                  const ir::Shape& shape, int64_t work) {
     const int64_t n = *shape.num_elements();
     llvm::Function* kernel = m_.getFunction(symbol);
     kernel->setLinkage(llvm::GlobalValue::InternalLinkage);
     if (n == 0) return;
-    std::vector<int64_t> dims(shape.dims().begin(), shape.dims().end());
     llvm::Value* out = PointerArray(outputs);
-    llvm::Value* dims_array = I64Array(dims);
-    llvm::Value* strides_array = I64Array(in_strides);
     if (std::max(work, n) >= kParallelWork) {
-      b_.CreateCall(RuntimeFunction(m_, "graphc_parallel_loop"),
-                    {kernel, in, out, dims_array, strides_array, b_.getInt64(n)});
+      b_.CreateCall(RuntimeFunction(m_, "graphc_parallel_loop"), {kernel, in, out, symbols_, b_.getInt64(n)});
     } else {
-      b_.CreateCall(kernel, {in, out, dims_array, strides_array, b_.getInt64(0), b_.getInt64(n)});
+      b_.CreateCall(kernel, {in, out, symbols_, b_.getInt64(0), b_.getInt64(n)});
     }
   }
 
@@ -407,13 +384,9 @@ class FunctionEmitter {
     const std::string symbol = NextKernelName();
     if (absl::StatusOr<LoopKernelInfo> info = EmitLoopKernel(fusion, m_, symbol); !info.ok()) return info.status();
     const ir::Shape& shape = fusion.result(0)->shape();
-    std::vector<int64_t> strides;
-    for (const ir::Value* v : fusion.operands()) {
-      for (int64_t s : StridesAlong(v->shape(), shape)) strides.push_back(s);
-    }
     std::vector<llvm::Value*> outputs;
     for (const ir::Value* r : fusion.results()) outputs.push_back(Address(r));
-    CallLoop(symbol, OperandAddresses(fusion), outputs, shape, strides, *shape.num_elements());
+    CallLoop(symbol, OperandAddresses(fusion), outputs, shape, *shape.num_elements());
     return absl::OkStatus();
   }
 
@@ -463,14 +436,12 @@ class FunctionEmitter {
     const std::string symbol = NextKernelName();
     if (absl::Status s = EmitElementwiseLoop(plan.epilogue, m_, symbol); !s.ok()) return s;
     std::vector<llvm::Value*> inputs;
-    std::vector<int64_t> strides;
     for (size_t i = 0; i < plan.epilogue.inputs.size(); ++i) {
       inputs.push_back(MatmulSourceAddress(fusion, plan.epilogue_sources[i], dst));
-      for (int64_t s : StridesAlong(plan.epilogue.inputs[i]->shape(), product->shape())) strides.push_back(s);
     }
     std::vector<llvm::Value*> outputs;
     for (const ir::Value* r : fusion.results()) outputs.push_back(Address(r));
-    CallLoop(symbol, inputs, outputs, product->shape(), strides, m * n);
+    CallLoop(symbol, inputs, outputs, product->shape(), m * n);
     return absl::OkStatus();
   }
 
@@ -556,6 +527,7 @@ class FunctionEmitter {
   llvm::Function* entry_ = nullptr;
   llvm::Value* frame_ = nullptr;
   llvm::Value* frame_fields_[4] = {};
+  llvm::Value* symbols_ = nullptr;  // frame->dims
   absl::flat_hash_map<const ir::Value*, const ValueBuffer*> buffers_;
   absl::flat_hash_map<const ir::Value*, llvm::Value*> constants_;
   absl::flat_hash_map<std::string, int> variable_index_;

@@ -124,13 +124,13 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
   llvm::LLVMContext& c = module.getContext();
   llvm::Type* i64 = llvm::Type::getInt64Ty(c);
   llvm::Type* ptr = llvm::PointerType::getUnqual(c);
-  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, ptr, i64, i64},
+  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr, i64, i64},
                                           /*isVarArg=*/false);
   llvm::Function* fn =
       llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol, module);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
-  llvm::Argument* begin = fn->getArg(4);
-  llvm::Argument* end = fn->getArg(5);
+  llvm::Argument* begin = fn->getArg(3);
+  llvm::Argument* end = fn->getArg(4);
 
   auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
   auto* row_block = llvm::BasicBlock::Create(c, "row", fn);

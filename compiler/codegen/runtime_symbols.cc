@@ -41,7 +41,7 @@ llvm::FunctionCallee RuntimeFunction(llvm::Module& module, std::string_view name
   if (name == "graphc_matmul_f32" || name == "graphc_matmul_f64") {
     type = llvm::FunctionType::get(void_type, {ptr, ptr, ptr, i64, i64, i64, i32, i32}, false);
   } else if (name == "graphc_parallel_loop") {
-    type = llvm::FunctionType::get(void_type, {ptr, ptr, ptr, ptr, ptr, i64}, false);
+    type = llvm::FunctionType::get(void_type, {ptr, ptr, ptr, ptr, i64}, false);
   } else if (name == "graphc_set_error") {
     type = llvm::FunctionType::get(void_type, {ptr, ptr, i64, i64, i64}, false);
   } else if (name == "graphc_random_uniform_f32" || name == "graphc_random_normal_f32") {

@@ -14,6 +14,7 @@
 
 #include "compiler/codegen/jit.h"
 #include "compiler/codegen/loop_emitter.h"
+#include "runtime/kernel_abi.h"
 #include "compiler/interpreter/interpreter.h"
 #include "gtest/gtest.h"
 #include "ir/parser.h"
@@ -25,8 +26,7 @@
 namespace graphc {
 namespace {
 
-using LoopKernel = void (*)(void* const*, void* const*, const int64_t*, const int64_t*, int64_t,
-                            int64_t);
+using LoopKernel = graphc_loop_kernel;
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -103,9 +103,7 @@ Results RunBoth(const std::string& op, const std::vector<float>& inputs) {
   HostTensor out(ir::DType::kF32, ir::Shape{{n}});
   void* in_ptrs[] = {const_cast<uint8_t*>(x.data())};
   void* out_ptrs[] = {out.mutable_data()};
-  const int64_t dims[] = {n};
-  const int64_t strides[] = {1};
-  (*kernel)(in_ptrs, out_ptrs, dims, strides, 0, n);
+  (*kernel)(in_ptrs, out_ptrs, /*dims=*/nullptr, 0, n);
   r.compiled = ToVector(out);
   return r;
 }
