@@ -138,14 +138,15 @@ std::vector<Stage> PlanStages(const ir::Op& fusion, std::vector<std::string>* er
   for (const auto& op_ptr : region.ops()) {
     const ir::Op* op = op_ptr.get();
     const std::string_view name = op->name();
-    if (ReduceKind(name)) stages.push_back({StageKind::kReduce, op, nullptr, op->result(0)->type()});
+    const ir::Value* result = op->num_results() == 1 ? op->result(0) : nullptr;
+    if (ReduceKind(name)) stages.push_back({StageKind::kReduce, op, nullptr, result->type(), result});
     if (IsSoftmax(name)) {
       const ir::TensorType stats{ir::DType::kF64, StatsShape(*op)};
-      stages.push_back({StageKind::kSoftmaxMax, op, nullptr, stats});
-      stages.push_back({StageKind::kSoftmaxSum, op, nullptr, stats});
+      stages.push_back({StageKind::kSoftmaxMax, op, nullptr, stats, op->operand(0), SoftmaxAxis(*op)});
+      stages.push_back({StageKind::kSoftmaxSum, op, nullptr, stats, op->operand(0), SoftmaxAxis(*op)});
     }
     if (name == "argmax" || name == "argmin") {
-      stages.push_back({StageKind::kArgReduce, op, nullptr, op->result(0)->type()});
+      stages.push_back({StageKind::kArgReduce, op, nullptr, result->type(), result});
     }
     if (name == "matmul") {
       for (const ir::Value* operand : op->operands()) {
@@ -153,19 +154,20 @@ std::vector<Stage> PlanStages(const ir::Op& fusion, std::vector<std::string>* er
         const ir::Op* def = root->defining_op();
         const bool has_buffer = IsArgument(region, root) || def->name() == "constant" || StoredResultKind(*def);
         if (has_buffer || !stored.insert(root).second) continue;
-        stages.push_back({StageKind::kMaterialize, root->defining_op(), root, root->type()});
+        stages.push_back({StageKind::kMaterialize, root->defining_op(), root, root->type(), root});
       }
-      const bool serial = ir::IsFloat(op->result(0)->dtype());
-      stages.push_back({StageKind::kMatmul, op, nullptr, op->result(0)->type(), serial});
+      const bool serial = ir::IsFloat(result->dtype());
+      stages.push_back({StageKind::kMatmul, op, nullptr, result->type(), result, -1, serial});
     }
     if (name == "gather" || name == "scatter_add") {
       error_formats->push_back(IndexErrorFormat(*op));
       const int error = static_cast<int>(error_formats->size()) - 1;
       if (name == "gather") {
-        stages.push_back({StageKind::kIndexCheck, op, nullptr, {ir::DType::kI8, ir::Shape{}}, true, error});
+        const ir::TensorType flag{ir::DType::kI8, ir::Shape{}};
+        stages.push_back({StageKind::kIndexCheck, op, nullptr, flag, nullptr, -1, true, error});
       } else {
-        const ir::TensorType acc{AccumulatorDType(op->result(0)->dtype()), op->result(0)->shape()};
-        stages.push_back({StageKind::kScatter, op, nullptr, acc, true, error});
+        const ir::TensorType acc{AccumulatorDType(result->dtype()), result->shape()};
+        stages.push_back({StageKind::kScatter, op, nullptr, acc, result, -1, true, error});
       }
     }
   }
@@ -200,12 +202,98 @@ std::vector<SliceDim> SliceDims(const ir::Op& op, const ir::Shape& in) {
   return dims;
 }
 
+namespace {
+
+// The product of `dims` if it is affine: when all of them but at most one
+// are constants.
+std::optional<AffineDim> AffineProduct(const std::vector<AffineDim>& dims) {
+  int64_t constant = 1;
+  std::optional<AffineDim> variable;
+  for (const AffineDim& d : dims) {
+    if (d.is_constant()) {
+      constant *= d.constant;
+    } else if (variable) {
+      return std::nullopt;
+    } else {
+      variable = d;
+    }
+  }
+  return variable ? *variable * constant : AffineDim::Constant(constant);
+}
+
+// The number of elements of v's shape with dim `axis` set to 1 (a
+// softmax's row statistics), if it is affine.
+std::optional<AffineDim> UnitAxisElements(const ir::Value* v, int64_t axis, const DimTable& dims) {
+  std::vector<AffineDim> d = dims.Dims(v);
+  d[static_cast<size_t>(axis)] = AffineDim::Constant(1);
+  return AffineProduct(d);
+}
+
+bool StaticDim(const DimTable& dims, const ir::Value* v, int64_t d) { return dims.Dim(v, d).is_constant(); }
+
+// True if a strided_slice of `in` (giving `out`) takes each dynamic dim of
+// `in` whole: not shrunk, from 0 (by begin_mask or begin 0; a negative
+// begin would count from the run-time end) with step 1, to a dim of `out`
+// equal to it for every size. SliceDims then gives {0, 1, out dim} for it,
+// whatever its size.
+bool SlicesDynamicDimsWhole(const ir::Op& op, const ir::Value* in, const ir::Value* out, const DimTable& dims) {
+  const auto& begin = op.attr<std::vector<int64_t>>("begin");
+  const auto& strides = op.attr<std::vector<int64_t>>("strides");
+  const int64_t begin_mask = op.attr<int64_t>("begin_mask");
+  const std::vector<SliceDim> slice = SliceDims(op, in->shape());
+  for (int64_t d = 0; d < in->shape().rank(); ++d) {
+    const auto u = static_cast<size_t>(d);
+    if (StaticDim(dims, in, d)) continue;
+    const bool from_zero = ((begin_mask >> d) & 1) != 0 || begin[u] == 0;
+    if (slice[u].out_dim < 0 || !from_zero || strides[u] != 1) return false;
+    if (!(dims.Dim(out, slice[u].out_dim) == dims.Dim(in, d))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool SupportsDynamicDims(const ir::Op& op, const DimTable& dims) {
+  const std::string_view name = op.name();
+  if (op.num_results() != 1) return true;  // the terminator
+  const ir::Value* result = op.result(0);
+  // Operand k's position along the axis starts at the sum of the lengths
+  // before it: static lengths keep those sums constants.
+  if (name == "concat") {
+    const int64_t axis = op.attr<int64_t>("axis");
+    const int64_t a = axis < 0 ? axis + result->shape().rank() : axis;
+    for (const ir::Value* operand : op.operands()) {
+      if (!StaticDim(dims, operand, a)) return false;
+    }
+    return StaticDim(dims, result, a);
+  }
+  if (name == "range") return !dims.IsDynamic(result);
+  if (name == "strided_slice") return SlicesDynamicDimsWhole(op, op.operand(0), result, dims);
+  if (name == "strided_slice_grad") return SlicesDynamicDimsWhole(op, op.operand(1), op.operand(0), dims);
+  // The indexed axis's length bounds (clamps and checks) every index read.
+  if (name == "gather" || name == "scatter_add") {
+    const ir::Value* indexed = op.operand(0);
+    const int64_t axis = op.attr<int64_t>("axis");
+    return StaticDim(dims, indexed, axis < 0 ? axis + indexed->shape().rank() : axis);
+  }
+  // The row statistics' buffers need an affine size (along any axis: the
+  // rows' length is read at run time).
+  if (IsSoftmax(name)) return UnitAxisElements(op.operand(0), SoftmaxAxis(op), dims).has_value();
+  return true;
+}
+
 // ---- ElementEmitter: core ----
 
 ElementEmitter::ElementEmitter(llvm::IRBuilder<>& b, llvm::Function* fn, const ir::Region& region,
                                std::vector<llvm::Value*> input_ptrs, const std::vector<Stage>& available,
-                               llvm::Value* error_slot)
-    : b_(b), sb_(b), fn_(fn), region_(region), inputs_(std::move(input_ptrs)), error_slot_(error_slot) {
+                               llvm::Value* error_slot, DimEmitter dims)
+    : b_(b),
+      sb_(b),
+      fn_(fn),
+      region_(region),
+      inputs_(std::move(input_ptrs)),
+      error_slot_(error_slot),
+      dims_(std::move(dims)) {
   scopes_.emplace_back();
   for (size_t k = 0; k < available.size(); ++k) {
     llvm::Value* buffer = inputs_[static_cast<size_t>(region.num_arguments()) + k];
@@ -255,8 +343,36 @@ ir::Scalar ElementEmitter::At(const ir::Value* v, const Index& index) {
   return s;
 }
 
-void ElementEmitter::ForRange(int64_t n, const std::function<void(llvm::Value*)>& body) {
-  ForStep(b_.getInt64(0), b_.getInt64(n), 1, body);
+Dims ElementEmitter::DimsOf(const ir::Value* v, int64_t unit_axis) {
+  Dims dims = dims_.Dims(b_, v);
+  if (unit_axis >= 0) dims[static_cast<size_t>(unit_axis)] = b_.getInt64(1);
+  return dims;
+}
+
+llvm::Value* ElementEmitter::DimOf(const ir::Value* v, int64_t d) { return dims_.Dim(b_, v, d); }
+
+Dims ElementEmitter::StageDims(const Stage& s) {
+  return s.shape_of == nullptr ? Dims{} : DimsOf(s.shape_of, s.unit_axis);
+}
+
+// The constant dims multiplied at compile time, so static shapes give a
+// constant (0 if any dim is 0).
+llvm::Value* ElementEmitter::Product(const Dims& dims) {
+  int64_t constant = 1;
+  llvm::Value* variable = nullptr;
+  for (llvm::Value* d : dims) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(d)) {
+      constant *= c->getSExtValue();
+    } else {
+      variable = variable == nullptr ? d : b_.CreateMul(variable, d);
+    }
+  }
+  if (variable == nullptr || constant == 0) return b_.getInt64(constant);
+  return constant == 1 ? variable : b_.CreateMul(variable, b_.getInt64(constant));
+}
+
+void ElementEmitter::ForRange(llvm::Value* n, const std::function<void(llvm::Value*)>& body) {
+  ForStep(b_.getInt64(0), n, 1, body);
 }
 
 void ElementEmitter::ForStep(llvm::Value* begin, llvm::Value* end, int64_t step,
@@ -280,8 +396,7 @@ void ElementEmitter::ForStep(llvm::Value* begin, llvm::Value* end, int64_t step,
   b_.SetInsertPoint(exit);
 }
 
-void ElementEmitter::ForIndices(const std::vector<int64_t>& dims, const std::function<void(const Index&)>& body,
-                                Index prefix) {
+void ElementEmitter::ForIndices(const Dims& dims, const std::function<void(const Index&)>& body, Index prefix) {
   if (prefix.size() == dims.size()) {
     body(prefix);
     return;
@@ -298,38 +413,57 @@ llvm::AllocaInst* ElementEmitter::EntryAlloca(llvm::Type* type) {
   return entry.CreateAlloca(type);
 }
 
-llvm::Value* ElementEmitter::Linear(const Index& index, const ir::Shape& shape) {
+namespace {
+
+// Only a constant dim can be known to be 1: a dynamic one is at least 2.
+bool IsOne(llvm::Value* dim) {
+  auto* c = llvm::dyn_cast<llvm::ConstantInt>(dim);
+  return c != nullptr && c->isOne();
+}
+
+}  // namespace
+
+// Strides are products of the dims, folded to constants where static.
+llvm::Value* ElementEmitter::Linear(const Index& index, const Dims& dims) {
   llvm::Value* linear = b_.getInt64(0);
-  int64_t stride = 1;
-  for (int64_t d = shape.rank() - 1; d >= 0; --d) {
-    linear = b_.CreateAdd(linear, b_.CreateMul(index[static_cast<size_t>(d)], b_.getInt64(stride)));
-    stride *= shape.dim(d);
+  llvm::Value* stride = b_.getInt64(1);
+  for (size_t d = dims.size(); d-- > 0;) {
+    linear = b_.CreateAdd(linear, b_.CreateMul(index[d], stride));
+    if (d > 0) stride = b_.CreateMul(stride, dims[d]);
   }
   return linear;
 }
 
-Index ElementEmitter::Delinear(llvm::Value* linear, const ir::Shape& shape) {
-  Index index(static_cast<size_t>(shape.rank()));
-  for (int64_t d = shape.rank() - 1; d >= 0; --d) {
-    const int64_t dim = shape.dim(d);
-    index[static_cast<size_t>(d)] = dim == 1 ? b_.getInt64(0) : b_.CreateURem(linear, b_.getInt64(dim));
-    if (d > 0 && dim != 1) linear = b_.CreateUDiv(linear, b_.getInt64(dim));
+Index ElementEmitter::Delinear(llvm::Value* linear, const Dims& dims) {
+  Index index(dims.size());
+  for (size_t d = dims.size(); d-- > 0;) {
+    llvm::Value* dim = dims[d];
+    if (IsOne(dim)) {
+      index[d] = b_.getInt64(0);
+      continue;
+    }
+    // What is left of an index in range is below the leading dim: no
+    // division by a run-time dim (a batch dim, usually leading) there.
+    if (d == 0 && !llvm::isa<llvm::ConstantInt>(dim)) {
+      index[d] = linear;
+      continue;
+    }
+    index[d] = b_.CreateURem(linear, dim);
+    if (d > 0) linear = b_.CreateUDiv(linear, dim);
   }
   return index;
 }
 
-Index ElementEmitter::Broadcast(const Index& index, const ir::Shape& from, const ir::Shape& to) {
-  Index out(static_cast<size_t>(from.rank()));
-  for (int64_t d = 0; d < from.rank(); ++d) {
-    const int64_t o = d + (to.rank() - from.rank());
-    out[static_cast<size_t>(d)] = from.dim(d) == 1 ? b_.getInt64(0) : index[static_cast<size_t>(o)];
-  }
+Index ElementEmitter::Broadcast(const Index& index, const Dims& from) {
+  Index out(from.size());
+  const size_t offset = index.size() - from.size();
+  for (size_t d = 0; d < from.size(); ++d) out[d] = IsOne(from[d]) ? b_.getInt64(0) : index[d + offset];
   return out;
 }
 
-llvm::Value* ElementEmitter::Clamp(llvm::Value* v, int64_t lo, int64_t hi) {
+llvm::Value* ElementEmitter::Clamp(llvm::Value* v, int64_t lo, llvm::Value* hi) {
   v = b_.CreateSelect(b_.CreateICmpSLT(v, b_.getInt64(lo)), b_.getInt64(lo), v);
-  return b_.CreateSelect(b_.CreateICmpSGT(v, b_.getInt64(hi)), b_.getInt64(hi), v);
+  return b_.CreateSelect(b_.CreateICmpSGT(v, hi), hi, v);
 }
 
 ir::Scalar ElementEmitter::Load(llvm::Value* base, ir::DType dtype, llvm::Value* offset) {
@@ -419,25 +553,27 @@ ir::Scalar ElementEmitter::FromI64(llvm::Value* v, ir::DType dtype) {
 
 ir::Scalar ElementEmitter::Generate(const ir::Value* v, const Index& index) {
   for (int k = 0; k < region_.num_arguments(); ++k) {
-    if (region_.argument(k) == v) return Load(inputs_[static_cast<size_t>(k)], v->dtype(), Linear(index, v->shape()));
+    if (region_.argument(k) == v) {
+      return Load(inputs_[static_cast<size_t>(k)], v->dtype(), Linear(index, DimsOf(v)));
+    }
   }
   if (auto it = materialized_.find(v); it != materialized_.end()) {
-    return Load(it->second, v->dtype(), Linear(index, v->shape()));
+    return Load(it->second, v->dtype(), Linear(index, DimsOf(v)));
   }
   const ir::Op& op = *v->defining_op();
   const std::string_view name = op.name();
   if (name == "constant") {
     const ir::DenseElements& dense = op.attr<ir::DenseElements>("value");
     if (*dense.type().shape.num_elements() == 1) return FromHost(HostTensor::FromDense(dense));
-    return Load(ConstantGlobal(op), v->dtype(), Linear(index, v->shape()));
+    return Load(ConstantGlobal(op), v->dtype(), Linear(index, DimsOf(v)));
   }
   if (IsFill(name)) {
     HostTensor t(v->dtype(), ir::Shape{});
     t.SetDouble(0, op.attr<double>("value"));  // the interpreter's conversion
     return FromHost(t);
   }
-  if (IsReshape(name)) return At(op.operand(0), Delinear(Linear(index, v->shape()), op.operand(0)->shape()));
-  if (IsBroadcast(name)) return At(op.operand(0), Broadcast(index, op.operand(0)->shape(), v->shape()));
+  if (IsReshape(name)) return At(op.operand(0), Delinear(Linear(index, DimsOf(v)), DimsOf(op.operand(0))));
+  if (IsBroadcast(name)) return At(op.operand(0), Broadcast(index, DimsOf(op.operand(0))));
   if (name == "transpose") return Transpose(op, index);
   if (name == "concat") return Concat(op, index);
   if (name == "one_hot") return OneHot(op, index);
@@ -448,22 +584,26 @@ ir::Scalar ElementEmitter::Generate(const ir::Value* v, const Index& index) {
   if (name == "scatter_add") return ScatterAdd(op, index);
   if (IsSoftmax(name)) return Softmax(op, index);
   if (ReduceKind(name)) {
-    if (llvm::Value* buffer = StageBuffer(op, StageKind::kReduce)) return Load(buffer, v->dtype(), Linear(index, v->shape()));
+    if (llvm::Value* buffer = StageBuffer(op, StageKind::kReduce)) {
+      return Load(buffer, v->dtype(), Linear(index, DimsOf(v)));
+    }
     return Reduce(op, index);
   }
   if (name == "argmax" || name == "argmin") {
     if (llvm::Value* buffer = StageBuffer(op, StageKind::kArgReduce)) {
-      return Load(buffer, v->dtype(), Linear(index, v->shape()));
+      return Load(buffer, v->dtype(), Linear(index, DimsOf(v)));
     }
     return ArgReduce(op, index);
   }
   if (name == "matmul") {
-    if (llvm::Value* buffer = StageBuffer(op, StageKind::kMatmul)) return Load(buffer, v->dtype(), Linear(index, v->shape()));
+    if (llvm::Value* buffer = StageBuffer(op, StageKind::kMatmul)) {
+      return Load(buffer, v->dtype(), Linear(index, DimsOf(v)));
+    }
     return IntegerMatmul(op, index);  // floats always have their stage
   }
   std::vector<ir::Scalar> operands;
   for (const ir::Value* operand : op.operands()) {
-    operands.push_back(At(operand, Broadcast(index, operand->shape(), v->shape())));
+    operands.push_back(At(operand, Broadcast(index, DimsOf(operand))));
   }
   return op.def().scalar(sb_, operands, op.attrs());
 }
@@ -478,6 +618,13 @@ using elements::Stage;
 
 bool IsStatic(const ir::Value* v) { return v->shape().is_static(); }
 
+// The number of elements of a stage's temporary.
+AffineDim StageElements(const Stage& s, const DimTable& dims) {
+  if (s.shape_of == nullptr) return AffineDim::Constant(1);
+  if (s.unit_axis < 0) return dims.NumElements(s.shape_of);
+  return *elements::UnitAxisElements(s.shape_of, s.unit_axis, dims);  // affine: SupportsDynamicDims checked
+}
+
 bool HasGenerator(const ir::Op& op) {
   const std::string_view name = op.name();
   if (op.def().is_terminator || op.num_results() != 1) return op.def().is_terminator;
@@ -491,8 +638,10 @@ bool HasGenerator(const ir::Op& op) {
 
 // Adds one kernel `symbol` with the loop-kernel ABI: inputs the fusion's
 // operands, then (with `error_slot`) the error slot, then the buffers of
-// `available` stages; output 0 `out`. `body` emits its work.
-void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol,
+// `available` stages; output 0 `out`; the symbols' values in `dims` (read
+// once, in the entry block, when `table` has dynamic dims). `body` emits
+// its work.
+void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol, const DimTable* table,
                 const std::vector<Stage>& available, bool error_slot,
                 const std::function<void(ElementEmitter&, llvm::Function*, llvm::Value* out)>& body) {
   llvm::LLVMContext& c = module.getContext();
@@ -503,6 +652,7 @@ void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& s
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   auto* entry = llvm::BasicBlock::Create(c, "entry", fn);
   llvm::IRBuilder<> b(entry);
+  DimEmitter dims(b, table, fn->getArg(2));
   std::vector<llvm::Value*> inputs;
   auto input = [&](int k) { return b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), k)); };
   const int num_operands = fusion.num_operands();
@@ -511,20 +661,22 @@ void EmitKernel(const ir::Op& fusion, llvm::Module& module, const std::string& s
   const int first_stage = num_operands + (error_slot ? 1 : 0);
   for (int k = 0; k < static_cast<int>(available.size()); ++k) inputs.push_back(input(first_stage + k));
   llvm::Value* out = b.CreateLoad(ptr, fn->getArg(1));
-  ElementEmitter e(b, fn, fusion.region(0), std::move(inputs), available, slot);
+  ElementEmitter e(b, fn, fusion.region(0), std::move(inputs), available, slot, std::move(dims));
   body(e, fn, out);
   b.CreateRetVoid();
 }
 
-// A kernel computing `value(emitter, index)` at elements [begin, end) of
-// `type`.
-void EmitElementKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol,
-                       const std::vector<Stage>& available, bool error_slot, const ir::TensorType& type,
+// A kernel computing `value(emitter, index)` at elements [begin, end) of a
+// value whose dims `dims(emitter)` gives.
+void EmitElementKernel(const ir::Op& fusion, llvm::Module& module, const std::string& symbol, const DimTable* table,
+                       const std::vector<Stage>& available, bool error_slot,
+                       const std::function<elements::Dims(ElementEmitter&)>& dims,
                        const std::function<ir::Scalar(ElementEmitter&, const Index&)>& value) {
-  EmitKernel(fusion, module, symbol, available, error_slot, [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
+  auto loop = [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
     llvm::IRBuilder<>& b = e.b();
     llvm::LLVMContext& c = b.getContext();
     llvm::Type* i64 = b.getInt64Ty();
+    const elements::Dims shape = dims(e);  // in the entry block: computed once
     // for (i = begin; i < end; ++i) out[i] = value at Delinear(i).
     llvm::AllocaInst* counter = e.EntryAlloca(i64);
     b.CreateStore(fn->getArg(3), counter);
@@ -536,11 +688,12 @@ void EmitElementKernel(const ir::Op& fusion, llvm::Module& module, const std::st
     llvm::Value* i = b.CreateLoad(i64, counter);
     b.CreateCondBr(b.CreateICmpSLT(i, fn->getArg(4)), body, exit);
     b.SetInsertPoint(body);
-    e.Store(out, value(e, e.Delinear(i, type.shape)), i);
+    e.Store(out, value(e, e.Delinear(i, shape)), i);
     b.CreateStore(b.CreateAdd(i, b.getInt64(1)), counter);
     b.CreateBr(header);
     b.SetInsertPoint(exit);
-  });
+  };
+  EmitKernel(fusion, module, symbol, table, available, error_slot, loop);
 }
 
 }  // namespace
@@ -555,7 +708,7 @@ bool HasElementGenerators(const ir::Op& fusion) {
   return true;
 }
 
-bool CanEmitByElements(const ir::Op& fusion) {
+bool CanEmitByElements(const ir::Op& fusion, const DimTable* dims) {
   if (!HasElementGenerators(fusion)) return false;
   for (int i = 0; i < fusion.num_operands(); ++i) {
     if (!IsStatic(fusion.operand(i))) return false;
@@ -565,12 +718,20 @@ bool CanEmitByElements(const ir::Op& fusion) {
       if (!IsStatic(op->result(r))) return false;
     }
   }
+  if (dims == nullptr) return true;
+  for (const auto& op : fusion.region(0).ops()) {
+    if (!elements::SupportsDynamicDims(*op, *dims)) return false;
+  }
   return true;
 }
 
 absl::StatusOr<ElementsKernels> EmitByElements(const ir::Op& fusion, llvm::Module& module,
-                                               const std::string& symbol_prefix) {
-  if (!CanEmitByElements(fusion)) return absl::UnimplementedError("fusion has ops without element generators");
+                                               const std::string& symbol_prefix, const DimTable* dims) {
+  if (!CanEmitByElements(fusion, dims)) {
+    return absl::UnimplementedError("fusion has ops without element generators or unsupported run-time dims");
+  }
+  const DimTable static_dims;  // without a table: every dim as the IR has it
+  const DimTable& table = dims != nullptr ? *dims : static_dims;
   const ir::Region& region = fusion.region(0);
   ElementsKernels kernels;
   const std::vector<Stage> stages = elements::PlanStages(fusion, &kernels.error_formats);
@@ -580,25 +741,30 @@ absl::StatusOr<ElementsKernels> EmitByElements(const ir::Op& fusion, llvm::Modul
     const std::vector<Stage> available(stages.begin(), stages.begin() + static_cast<std::ptrdiff_t>(k));
     kernels.stage_symbols.push_back(StrCat(symbol_prefix, "_stage_", k));
     kernels.stage_types.push_back(stage.type);
+    kernels.stage_elements.push_back(StageElements(stage, table));
     kernels.stage_serial.push_back(stage.serial);
     if (stage.serial) {
-      EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
+      EmitKernel(fusion, module, kernels.stage_symbols.back(), dims, available, error_slot,
                  [&](ElementEmitter& e, llvm::Function*, llvm::Value* out) { e.ComputeSerialStage(stage, out); });
     } else if (stage.kind == elements::StageKind::kReduce && elements::IsColumnReduction(*stage.op)) {
-      EmitKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot,
+      EmitKernel(fusion, module, kernels.stage_symbols.back(), dims, available, error_slot,
                  [&](ElementEmitter& e, llvm::Function* fn, llvm::Value* out) {
                    e.ColumnReduce(*stage.op, out, fn->getArg(3), fn->getArg(4));
                  });
     } else {
-      EmitElementKernel(fusion, module, kernels.stage_symbols.back(), available, error_slot, stage.type,
-                        [&](ElementEmitter& e, const Index& index) { return e.ComputeStage(stage, index); });
+      EmitElementKernel(
+          fusion, module, kernels.stage_symbols.back(), dims, available, error_slot,
+          [&](ElementEmitter& e) { return e.StageDims(stage); },
+          [&](ElementEmitter& e, const Index& index) { return e.ComputeStage(stage, index); });
     }
   }
   for (int r = 0; r < fusion.num_results(); ++r) {
     const ir::Value* result = region.terminator()->operand(r);
     kernels.result_symbols.push_back(StrCat(symbol_prefix, "_result_", r));
-    EmitElementKernel(fusion, module, kernels.result_symbols.back(), stages, error_slot, result->type(),
-                      [&](ElementEmitter& e, const Index& index) { return e.At(result, index); });
+    EmitElementKernel(
+        fusion, module, kernels.result_symbols.back(), dims, stages, error_slot,
+        [&](ElementEmitter& e) { return e.DimsOf(result); },
+        [&](ElementEmitter& e, const Index& index) { return e.At(result, index); });
   }
   return kernels;
 }

@@ -14,6 +14,17 @@
 // operands' values (memoized per loop scope). Stages are the values that
 // are computed once into a temporary by a kernel of their own and read by
 // later kernels (see Stage).
+//
+// Sizes: the IR is a static specialization (at a probe size for a function
+// with `?` dims); the DimEmitter says which dims really vary at run time.
+// Every size the emitted code uses is an i64 llvm::Value from it: a
+// constant for a static dim (IRBuilder folds arithmetic on constants, so a
+// fusion without run-time dims compiles to the same code as before), a
+// function of the kernel's `dims` argument for a dynamic one. Decisions
+// such as "this dim is 1" or "this axis is empty" are made on static dims
+// only; the caller guarantees that every dynamic dim is at least 2 at run
+// time, so a dynamic dim is never 1 (nor 0), as it is not at the probe
+// size.
 #pragma once
 
 #include <functional>
@@ -25,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/codegen/dim_table.h"
 #include "compiler/codegen/llvm_scalar_builder.h"
 #include "compiler/host_tensor.h"
 #include "ir/op.h"
@@ -34,6 +46,9 @@
 namespace graphc::codegen::elements {
 
 using Index = std::vector<llvm::Value*>;  // one i64 per dim
+// A shape's dims as i64 values (constants where static): what addressing
+// and loops read sizes from.
+using Dims = std::vector<llvm::Value*>;
 
 enum class StageKind {
   kReduce,       // a reduce_* or sum_to_like result, per element
@@ -51,7 +66,12 @@ struct Stage {
   StageKind kind;
   const ir::Op* op = nullptr;         // the op the stage belongs to
   const ir::Value* value = nullptr;   // kMaterialize: the value stored
-  ir::TensorType type;                // the temporary's type
+  ir::TensorType type;                // the temporary's type, at the specialized shapes
+  // The temporary's dims, which may vary at run time: those of `shape_of`
+  // (null: a scalar), with dim `unit_axis` (if not -1) set to 1, as a
+  // softmax's row statistics are its operand's dims without the axis.
+  const ir::Value* shape_of = nullptr;
+  int64_t unit_axis = -1;
   bool serial = false;                // called once; fills its whole temporary
   int error = -1;                     // index into the fusion's error formats
 };
@@ -71,6 +91,9 @@ bool IsColumnReduction(const ir::Op& op);
 // A softmax's axis (normalized) and the shape of its row statistics.
 int64_t SoftmaxAxis(const ir::Op& op);
 ir::Shape StatsShape(const ir::Op& op);
+// True if the generator of `op` (in a fusion) supports the dims `dims`
+// gives its operands and results (see CanEmitByElements).
+bool SupportsDynamicDims(const ir::Op& op, const DimTable& dims);
 // The value whose bytes `v` has: `v` seen through reshapes.
 const ir::Value* ThroughReshapes(const ir::Value* v);
 // The stage whose temporary holds `op`'s result as it is (reductions,
@@ -86,7 +109,9 @@ std::vector<Stage> PlanStages(const ir::Op& fusion, std::vector<std::string>* er
 
 // A strided_slice's index rule per input dim (the interpreter's): element
 // start + i * step, i being output dim `out_dim`; shrunk dims (out_dim -1)
-// are fixed at start.
+// are fixed at start. Computed from the specialized dims: a dynamic dim is
+// only supported taken whole (start 0, step 1; SupportsDynamicDims), where
+// the rule does not depend on the dim.
 struct SliceDim {
   int64_t start = 0;
   int64_t step = 0;
@@ -98,10 +123,11 @@ class ElementEmitter {
  public:
   // `input_ptrs`: the fusion's operands, then the buffers of `available`
   // stages (computed by earlier kernels), in that order. `error_slot`: the
-  // fusion's error slot, or null.
+  // fusion's error slot, or null. `dims`: the dims of the values of
+  // `region` (made in the kernel's entry block).
   ElementEmitter(llvm::IRBuilder<>& b, llvm::Function* fn, const ir::Region& region,
                  std::vector<llvm::Value*> input_ptrs, const std::vector<Stage>& available,
-                 llvm::Value* error_slot);
+                 llvm::Value* error_slot, DimEmitter dims);
 
   // A parallel stage's value at `index` (of its temporary's shape).
   ir::Scalar ComputeStage(const Stage& s, const Index& index);
@@ -111,24 +137,34 @@ class ElementEmitter {
   // The scalar value of `v` at `index` (an index into v's shape).
   ir::Scalar At(const ir::Value* v, const Index& index);
 
+  // ---- sizes ----
+
+  // v's dims, with dim `unit_axis` (if not -1) replaced by 1.
+  Dims DimsOf(const ir::Value* v, int64_t unit_axis = -1);
+  llvm::Value* DimOf(const ir::Value* v, int64_t d);
+  // The dims of a stage's temporary.
+  Dims StageDims(const Stage& s);
+  // The number of elements of `dims` (a constant if they all are).
+  llvm::Value* Product(const Dims& dims);
+
   // ---- loops and addressing ----
 
   // for (i = 0; i < n; ++i) body(i), as LLVM blocks at the insertion point.
   // Values generated inside stay inside (they do not dominate what follows).
-  void ForRange(int64_t n, const std::function<void(llvm::Value*)>& body);
+  void ForRange(llvm::Value* n, const std::function<void(llvm::Value*)>& body);
   // for (i = begin; i < end; i += step) body(i), bounds known at run time.
   void ForStep(llvm::Value* begin, llvm::Value* end, int64_t step, const std::function<void(llvm::Value*)>& body);
   // Nested loops over every index of `dims`, row-major (last dim innermost).
-  void ForIndices(const std::vector<int64_t>& dims, const std::function<void(const Index&)>& body,
-                  Index prefix = {});
+  void ForIndices(const Dims& dims, const std::function<void(const Index&)>& body, Index prefix = {});
   llvm::AllocaInst* EntryAlloca(llvm::Type* type);
-  llvm::Value* Linear(const Index& index, const ir::Shape& shape);
-  Index Delinear(llvm::Value* linear, const ir::Shape& shape);
-  // NumPy broadcasting: the index into `from` (aligned on the right with
-  // `to`) of element `index` of `to`.
-  Index Broadcast(const Index& index, const ir::Shape& from, const ir::Shape& to);
+  llvm::Value* Linear(const Index& index, const Dims& dims);
+  // The index of row-major element `linear` (in range) of `dims`.
+  Index Delinear(llvm::Value* linear, const Dims& dims);
+  // NumPy broadcasting: the index into a value of dims `from` (aligned on
+  // the right with `index`) of element `index` of the broadcast result.
+  Index Broadcast(const Index& index, const Dims& from);
   // v clamped into [lo, hi] (signed i64).
-  llvm::Value* Clamp(llvm::Value* v, int64_t lo, int64_t hi);
+  llvm::Value* Clamp(llvm::Value* v, int64_t lo, llvm::Value* hi);
 
   // ---- memory ----
 
@@ -202,6 +238,7 @@ class ElementEmitter {
   const ir::Region& region_;
   std::vector<llvm::Value*> inputs_;
   llvm::Value* error_slot_;
+  DimEmitter dims_;
   // Values already emitted at an index; one scope per open loop.
   std::vector<std::map<Key, ir::Scalar>> scopes_;
   std::map<std::pair<const ir::Op*, StageKind>, llvm::Value*> stage_buffers_;

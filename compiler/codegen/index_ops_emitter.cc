@@ -6,6 +6,9 @@
 // out-of-range gather or scatter_add index is reported through the fusion's
 // error slot by a serial stage that checks the indices in order first
 // (CheckIndices), so the message names the same index as the interpreter's.
+// Lengths that positions and indices are checked against (a concat's
+// operands, a gather's or scatter_add's indexed axis) are static
+// (SupportsDynamicDims); other dims may vary at run time.
 #include "compiler/codegen/element_kernel_emitter.h"
 
 namespace graphc::codegen::elements {
@@ -15,8 +18,6 @@ int64_t NormalizedAxis(const ir::Op& op, int64_t rank) {
   const int64_t axis = op.attr<int64_t>("axis");
   return axis < 0 ? axis + rank : axis;
 }
-
-std::vector<int64_t> Dims(const ir::Shape& shape) { return {shape.dims().begin(), shape.dims().end()}; }
 
 }  // namespace
 
@@ -45,7 +46,7 @@ ir::Scalar ElementEmitter::Concat(const ir::Op& op, const Index& index) {
     const int64_t len = op.operand(k)->shape().dim(axis);
     if (len == 0) continue;
     Index in = index;
-    in[static_cast<size_t>(axis)] = Clamp(b_.CreateSub(position, b_.getInt64(start)), 0, len - 1);
+    in[static_cast<size_t>(axis)] = Clamp(b_.CreateSub(position, b_.getInt64(start)), 0, b_.getInt64(len - 1));
     llvm::Value* v = LlvmScalarBuilder::Unwrap(At(op.operand(k), in));
     result = result == nullptr ? v : b_.CreateSelect(b_.CreateICmpSGE(position, b_.getInt64(start)), v, result);
     start += len;
@@ -103,25 +104,25 @@ ir::Scalar ElementEmitter::StridedSlice(const ir::Op& op, const Index& index) {
 ir::Scalar ElementEmitter::StridedSliceGrad(const ir::Op& op, const Index& index) {
   const ir::Value* g = op.operand(0);
   const ir::DType dtype = op.result(0)->dtype();
-  const ir::Shape& gs = g->shape();
-  if (*gs.num_elements() == 0) return Zero(dtype);  // the slice reads nothing
+  const AffineDim g_elements = dims_.AffineElements(g);
+  if (g_elements.is_constant() && g_elements.constant == 0) return Zero(dtype);  // the slice reads nothing
   const std::vector<SliceDim> dims = SliceDims(op, op.operand(1)->shape());
   llvm::Value* hit = b_.getTrue();
-  Index gi(static_cast<size_t>(gs.rank()));
+  Index gi(static_cast<size_t>(g->shape().rank()));
   for (size_t d = 0; d < dims.size(); ++d) {
     llvm::Value* i = index[d];
     if (dims[d].out_dim < 0) {
       hit = b_.CreateAnd(hit, b_.CreateICmpEQ(i, b_.getInt64(dims[d].start)));
       continue;
     }
-    const int64_t n = gs.dim(dims[d].out_dim);
+    llvm::Value* n = DimOf(g, dims[d].out_dim);
     llvm::Value* rel = b_.CreateSub(i, b_.getInt64(dims[d].start));
     llvm::Value* step = b_.getInt64(dims[d].step);
     llvm::Value* q = b_.CreateSDiv(rel, step);
     hit = b_.CreateAnd(hit, b_.CreateICmpEQ(b_.CreateSRem(rel, step), b_.getInt64(0)));
     hit = b_.CreateAnd(hit, b_.CreateICmpSGE(q, b_.getInt64(0)));
-    hit = b_.CreateAnd(hit, b_.CreateICmpSLT(q, b_.getInt64(n)));
-    gi[static_cast<size_t>(dims[d].out_dim)] = Clamp(q, 0, n - 1);
+    hit = b_.CreateAnd(hit, b_.CreateICmpSLT(q, n));
+    gi[static_cast<size_t>(dims[d].out_dim)] = Clamp(q, 0, b_.CreateSub(n, b_.getInt64(1)));
   }
   return sb_.Select(LlvmScalarBuilder::Wrap(hit, ir::DType::kBool), At(g, gi), Zero(dtype));
 }
@@ -137,7 +138,7 @@ ir::Scalar ElementEmitter::Gather(const ir::Op& op, const Index& index) {
   const int64_t irank = indices->shape().rank();
   Index ii(index.begin() + axis, index.begin() + axis + irank);
   Index pi(index.begin(), index.begin() + axis);
-  pi.push_back(Clamp(ToI64(At(indices, ii)), 0, dim - 1));
+  pi.push_back(Clamp(ToI64(At(indices, ii)), 0, b_.getInt64(dim - 1)));
   pi.insert(pi.end(), index.begin() + axis + irank, index.end());
   return At(params, pi);
 }
@@ -149,7 +150,7 @@ ir::Scalar ElementEmitter::ScatterAdd(const ir::Op& op, const Index& index) {
   llvm::Value* buffer = StageBuffer(op, StageKind::kScatter);
   if (buffer == nullptr) return Zero(dtype);  // not reached: PlanStages gives every scatter_add a stage
   const ir::DType acc = AccumulatorDType(dtype);
-  const ir::Scalar v = Load(buffer, acc, Linear(index, op.result(0)->shape()));
+  const ir::Scalar v = Load(buffer, acc, Linear(index, DimsOf(op.result(0))));
   if (acc == ir::DType::kF64) return FromDouble(LlvmScalarBuilder::Unwrap(v), dtype);
   return FromI64(LlvmScalarBuilder::Unwrap(v), dtype);
 }
@@ -163,7 +164,7 @@ void ElementEmitter::CheckIndices(const ir::Op& op, int error) {
   const int64_t dim = op.operand(0)->shape().dim(axis);
   llvm::Type* i64 = b_.getInt64Ty();
   auto slot = [&](int64_t k) { return b_.CreateConstInBoundsGEP1_64(i64, error_slot_, k); };
-  ForIndices(Dims(indices->shape()), [&](const Index& ii) {
+  ForIndices(DimsOf(indices), [&](const Index& ii) {
     llvm::Value* idx = ToI64(At(indices, ii));
     llvm::Value* bad = b_.CreateOr(b_.CreateICmpSLT(idx, b_.getInt64(0)), b_.CreateICmpSGE(idx, b_.getInt64(dim)));
     llvm::Value* code = b_.CreateLoad(i64, slot(0));
@@ -183,22 +184,22 @@ void ElementEmitter::Scatter(const ir::Op& op, llvm::Value* out) {
   const ir::Value* like = op.operand(0);
   const ir::Value* indices = op.operand(1);
   const ir::Value* updates = op.operand(2);
-  const ir::Shape& ls = like->shape();
+  const Dims like_dims = DimsOf(like);
   const ir::DType acc = AccumulatorDType(op.result(0)->dtype());
   llvm::Type* acc_type = RegisterType(b_.getContext(), acc);
-  ForRange(*ls.num_elements(), [&](llvm::Value* i) {
+  ForRange(Product(like_dims), [&](llvm::Value* i) {
     b_.CreateStore(llvm::Constant::getNullValue(acc_type), b_.CreateGEP(acc_type, out, i));
   });
-  const int64_t axis = NormalizedAxis(op, ls.rank());
-  const int64_t dim = ls.dim(axis);
+  const int64_t axis = NormalizedAxis(op, like->shape().rank());
+  const int64_t dim = like->shape().dim(axis);
   if (dim == 0) return;  // every index is out of range: an error
   const int64_t irank = indices->shape().rank();
-  ForIndices(Dims(updates->shape()), [&](const Index& ui) {
+  ForIndices(DimsOf(updates), [&](const Index& ui) {
     Index ii(ui.begin() + axis, ui.begin() + axis + irank);
     Index li(ui.begin(), ui.begin() + axis);
-    li.push_back(Clamp(ToI64(At(indices, ii)), 0, dim - 1));
+    li.push_back(Clamp(ToI64(At(indices, ii)), 0, b_.getInt64(dim - 1)));
     li.insert(li.end(), ui.begin() + axis + irank, ui.end());
-    llvm::Value* address = b_.CreateGEP(acc_type, out, Linear(li, ls));
+    llvm::Value* address = b_.CreateGEP(acc_type, out, Linear(li, like_dims));
     llvm::Value* a = b_.CreateLoad(acc_type, address);
     const ir::Scalar v = At(updates, ui);
     b_.CreateStore(acc == ir::DType::kF64 ? b_.CreateFAdd(a, ToDouble(v)) : b_.CreateAdd(a, ToI64(v)), address);

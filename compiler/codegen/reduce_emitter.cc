@@ -29,25 +29,25 @@ llvm::Value* MaxOrMin(llvm::IRBuilder<>& b, llvm::Value* a, llvm::Value* v, bool
   return b.CreateSelect(any_nan, b.CreateFAdd(a, v), pick);
 }
 
-// x's dims split by ReducedDims(op), in order: the reduced ones (and the
-// number of elements they span) and the kept ones.
+// x's dims split by a mask from ReducedDims(op), in order: the reduced ones
+// and the kept ones.
 struct SplitDims {
-  std::vector<int64_t> reduced, kept;
-  int64_t count = 1;
+  Dims reduced, kept;
 };
 
-SplitDims SplitReduceDims(const ir::Op& op, const std::vector<bool>& reduced) {
-  const ir::Shape& xs = op.operand(0)->shape();
+SplitDims SplitReduceDims(const Dims& x_dims, const std::vector<bool>& reduced) {
   SplitDims split;
-  for (int64_t d = 0; d < xs.rank(); ++d) {
-    if (reduced[static_cast<size_t>(d)]) {
-      split.reduced.push_back(xs.dim(d));
-      split.count *= xs.dim(d);
-    } else {
-      split.kept.push_back(xs.dim(d));
-    }
-  }
+  for (size_t d = 0; d < x_dims.size(); ++d) (reduced[d] ? split.reduced : split.kept).push_back(x_dims[d]);
   return split;
+}
+
+// The element count a mean divides by, as a double: a constant when it is
+// static (an exact conversion either way below 2^53 elements).
+llvm::Value* CountAsDouble(llvm::IRBuilder<>& b, llvm::Value* count) {
+  if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(count)) {
+    return llvm::ConstantFP::get(b.getDoubleTy(), static_cast<double>(c->getSExtValue()));
+  }
+  return b.CreateSIToFP(count, b.getDoubleTy());
 }
 
 }  // namespace
@@ -65,9 +65,8 @@ ir::Scalar ElementEmitter::Reduce(const ir::Op& op, const Index& index) {
   // dim still occupies a result position.
   const bool same_rank = op.result(0)->shape().rank() == xs.rank();
   const int64_t dropped = xs.rank() - op.result(0)->shape().rank();  // sum_to_like's leading dims
-  const SplitDims split = SplitReduceDims(op, reduced);
-  const std::vector<int64_t>& loop_dims = split.reduced;
-  const int64_t count = split.count;
+  const SplitDims split = SplitReduceDims(DimsOf(x), reduced);
+  const Dims& loop_dims = split.reduced;
   auto x_index = [&](const Index& inner) {
     Index xi(static_cast<size_t>(xs.rank()));
     size_t next_inner = 0, next_kept = 0;
@@ -120,8 +119,12 @@ ir::Scalar ElementEmitter::Reduce(const ir::Op& op, const Index& index) {
     });
     ir::Scalar result = FromI64(b_.CreateLoad(b_.getInt64Ty(), acc), op.result(0)->dtype());
     if (combine == Combine::kMean) {
-      // The narrowed sum, widened again and divided toward zero.
-      llvm::Value* mean = count == 0 ? b_.getInt64(0) : b_.CreateSDiv(ToI64(result), b_.getInt64(count));
+      // The narrowed sum, widened again and divided toward zero (only a
+      // constant count can be 0: a dynamic dim is at least 2).
+      llvm::Value* count = Product(loop_dims);
+      auto* constant = llvm::dyn_cast<llvm::ConstantInt>(count);
+      llvm::Value* mean =
+          constant != nullptr && constant->isZero() ? b_.getInt64(0) : b_.CreateSDiv(ToI64(result), count);
       result = FromI64(mean, op.result(0)->dtype());
     }
     return result;
@@ -145,9 +148,7 @@ ir::Scalar ElementEmitter::Reduce(const ir::Op& op, const Index& index) {
     b_.CreateStore(next, acc);
   });
   llvm::Value* result = b_.CreateLoad(b_.getDoubleTy(), acc);
-  if (combine == Combine::kMean) {
-    result = b_.CreateFDiv(result, llvm::ConstantFP::get(b_.getDoubleTy(), static_cast<double>(count)));
-  }
+  if (combine == Combine::kMean) result = b_.CreateFDiv(result, CountAsDouble(b_, Product(loop_dims)));
   return FromDouble(result, op.result(0)->dtype());
 }
 
@@ -172,11 +173,12 @@ bool IsColumnReduction(const ir::Op& op) {
 // every column's sum is the same sequence of adds (the same bits).
 void ElementEmitter::ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Value* begin, llvm::Value* end) {
   const ir::Value* x = op.operand(0);
-  const SplitDims split = SplitReduceDims(op, ReducedDims(op));
-  const std::vector<int64_t>& row_dims = split.reduced;
-  const std::vector<int64_t>& column_dims = split.kept;
-  const int64_t count = split.count;
-  const ir::Shape columns_shape(column_dims);
+  const SplitDims split = SplitReduceDims(DimsOf(x), ReducedDims(op));
+  const Dims& row_dims = split.reduced;
+  const Dims& column_dims = split.kept;
+  const bool mean = *ReduceKind(op.name()) == Combine::kMean;
+  // The mean's divisor, computed before the loops so it dominates them.
+  llvm::Value* count = mean ? CountAsDouble(b_, Product(row_dims)) : nullptr;
   // Columns per chunk: the accumulators of a chunk stay in L1.
   constexpr int64_t kChunk = 256;
   llvm::Type* f64 = b_.getDoubleTy();
@@ -194,7 +196,7 @@ void ElementEmitter::ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Valu
         llvm::Value* column = b_.CreateAdd(j0, j);
         Index xi = row;
         // One kept dim (the common case) is the column itself: no division.
-        const Index kept = column_dims.size() == 1 ? Index{column} : Delinear(column, columns_shape);
+        const Index kept = column_dims.size() == 1 ? Index{column} : Delinear(column, column_dims);
         xi.insert(xi.end(), kept.begin(), kept.end());
         llvm::Value* sum = b_.CreateFAdd(b_.CreateLoad(f64, acc_at(j)), ToDouble(At(x, xi)));
         b_.CreateStore(sum, acc_at(j));
@@ -202,9 +204,7 @@ void ElementEmitter::ColumnReduce(const ir::Op& op, llvm::Value* out, llvm::Valu
     });
     ForStep(b_.getInt64(0), width, 1, [&](llvm::Value* j) {
       llvm::Value* result = b_.CreateLoad(f64, acc_at(j));
-      if (*ReduceKind(op.name()) == Combine::kMean) {
-        result = b_.CreateFDiv(result, llvm::ConstantFP::get(f64, static_cast<double>(count)));
-      }
+      if (mean) result = b_.CreateFDiv(result, count);
       Store(out, FromDouble(result, op.result(0)->dtype()), b_.CreateAdd(j0, j));
     });
   });
@@ -219,7 +219,7 @@ ir::Scalar ElementEmitter::ArgReduce(const ir::Op& op, const Index& index) {
   const bool is_float = ir::IsFloat(dtype);
   int64_t axis = op.attr<int64_t>("axis");
   if (axis < 0) axis += x->shape().rank();
-  const int64_t len = x->shape().dim(axis);  // > 0: inference rejects an empty axis
+  llvm::Value* len = DimOf(x, axis);  // > 0: inference rejects an empty axis
   auto x_index = [&](llvm::Value* j) {
     Index xi = index;
     xi.insert(xi.begin() + axis, j);
@@ -230,7 +230,7 @@ ir::Scalar ElementEmitter::ArgReduce(const ir::Op& op, const Index& index) {
   llvm::AllocaInst* best_v = EntryAlloca(type);
   b_.CreateStore(b_.getInt64(0), best);
   b_.CreateStore(LlvmScalarBuilder::Unwrap(At(x, x_index(b_.getInt64(0)))), best_v);
-  ForRange(len - 1, [&](llvm::Value* i) {
+  ForRange(b_.CreateSub(len, b_.getInt64(1)), [&](llvm::Value* i) {
     llvm::Value* j = b_.CreateAdd(i, b_.getInt64(1));
     llvm::Value* v = LlvmScalarBuilder::Unwrap(At(x, x_index(j)));
     llvm::Value* bv = b_.CreateLoad(type, best_v);
@@ -254,7 +254,8 @@ ir::Scalar ElementEmitter::ArgReduce(const ir::Op& op, const Index& index) {
 // a third of a small MLP step's log_softmax).
 llvm::Value* ElementEmitter::SoftmaxStat(const ir::Op& op, int part, const Index& row) {
   if (llvm::Value* buffer = StageBuffer(op, part == 0 ? StageKind::kSoftmaxMax : StageKind::kSoftmaxSum)) {
-    return LlvmScalarBuilder::Unwrap(Load(buffer, ir::DType::kF64, Linear(row, StatsShape(op))));
+    const Dims stats = DimsOf(op.operand(0), SoftmaxAxis(op));
+    return LlvmScalarBuilder::Unwrap(Load(buffer, ir::DType::kF64, Linear(row, stats)));
   }
   const ir::Value* x = op.operand(0);
   const int64_t axis = SoftmaxAxis(op);
@@ -268,7 +269,7 @@ llvm::Value* ElementEmitter::SoftmaxStat(const ir::Op& op, int part, const Index
   b_.CreateStore(part == 0 ? llvm::ConstantFP::getInfinity(b_.getDoubleTy(), /*Negative=*/true)
                            : llvm::ConstantFP::get(b_.getDoubleTy(), 0.0),
                  acc);
-  ForRange(x->shape().dim(axis), [&](llvm::Value* j) {
+  ForRange(DimOf(x, axis), [&](llvm::Value* j) {
     llvm::Value* a = b_.CreateLoad(b_.getDoubleTy(), acc);
     llvm::Value* v = at(j);
     b_.CreateStore(part == 0 ? b_.CreateSelect(b_.CreateFCmpOLT(a, v), v, a)
