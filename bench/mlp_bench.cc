@@ -100,6 +100,48 @@ void GraphcTracedStep(benchmark::State& state, const MlpConfig& config, gc::Exec
   state.counters["interpreted_fusions"] = cf.interpreted_fusions();
 }
 
+// The small step traced once for any batch size (input_signature with `?`
+// dims), so one executable runs it, the batch size passed at run time
+// (compiler/codegen/shape_family.h): the cost of sizes read at run time.
+void DynamicBatchStep(benchmark::State& state) {
+  const MlpData data = MakeMlpData(kSmall);
+  const GraphcMlp mlp(kSmall, data);
+  auto step = gc::function(
+      [&mlp](const gc::Tensor& x, const gc::Tensor& labels) { return mlp.Step(x, labels); },
+      {.name = "train_step",
+       .input_signature = std::vector<gc::TensorSpec>{gc::TensorSpec({gc::kDynamic, 784}),
+                                                      gc::TensorSpec({gc::kDynamic}, gc::int32)}});
+  benchmark::DoNotOptimize(step(data.x, data.labels));
+  for (auto _ : state) benchmark::DoNotOptimize(step(data.x, data.labels));
+  const gc::ConcreteFunction cf = step.get_concrete_function(gc::TensorSpec({gc::kDynamic, 784}),
+                                                            gc::TensorSpec({gc::kDynamic}, gc::int32));
+  state.counters["executables"] = cf.compiled_executables();
+}
+
+// The first call with a new batch size (48) after a first call at 64: with
+// `?` dims in the signature the executable compiled at 64 runs it once the
+// function, lowered at 48, is found to fit (a lowering, no code
+// generation); with static shapes it is traced and compiled again.
+void NewBatchSize(benchmark::State& state, bool dynamic) {
+  const MlpData data = MakeMlpData(kSmall);
+  const GraphcMlp mlp(kSmall, data);
+  auto body = [&mlp](const gc::Tensor& x, const gc::Tensor& labels) { return mlp.Step(x, labels); };
+  gc::FunctionOptions options{.name = "train_step"};
+  if (dynamic) {
+    options.input_signature = std::vector<gc::TensorSpec>{gc::TensorSpec({gc::kDynamic, 784}),
+                                                          gc::TensorSpec({gc::kDynamic}, gc::int32)};
+  }
+  const gc::Tensor x48 = data.x[{gc::Slice(0, 48)}];
+  const gc::Tensor labels48 = data.labels[{gc::Slice(0, 48)}];
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto step = gc::function(body, options);
+    benchmark::DoNotOptimize(step(data.x, data.labels));
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(step(x48, labels48));
+  }
+}
+
 // Workload 5: a fresh graphc::function per iteration, so every iteration
 // traces the small step again. Without `first_call` it stops at
 // get_concrete_function (trace, pipeline if `optimize`, and compilation of
@@ -135,6 +177,9 @@ void BM_LargeEager(benchmark::State& state) { GraphcEagerStep(state, kLarge); }
 void BM_LargeInterpreter(benchmark::State& state) { GraphcTracedStep(state, kLarge, kInterpreter, 1); }
 void BM_LargeJit1(benchmark::State& state) { GraphcTracedStep(state, kLarge, kJit, 1); }
 void BM_LargeJit2(benchmark::State& state) { GraphcTracedStep(state, kLarge, kJit, 2); }
+void BM_SmallJitDynamicBatch(benchmark::State& state) { DynamicBatchStep(state); }
+void BM_NewBatchSizeFamily(benchmark::State& state) { NewBatchSize(state, true); }
+void BM_NewBatchSizeRetrace(benchmark::State& state) { NewBatchSize(state, false); }
 void BM_Trace(benchmark::State& state) { TraceFirstStep(state, false, kInterpreter, false); }
 void BM_TracePipeline(benchmark::State& state) { TraceFirstStep(state, true, kInterpreter, false); }
 void BM_TracePipelineCompile(benchmark::State& state) { TraceFirstStep(state, true, kJit, false); }
@@ -159,6 +204,19 @@ BENCHMARK(BM_SmallJit)
     ->Name("BM_MlpSmallTrainStep/graphc_traced_jit_1thread")
     ->UseRealTime()
     ->Unit(kMicrosecond);
+
+BENCHMARK(BM_SmallJitDynamicBatch)
+    ->Name("BM_MlpSmallTrainStep/graphc_traced_jit_1thread_any_batch")
+    ->UseRealTime()
+    ->Unit(kMicrosecond);
+BENCHMARK(BM_NewBatchSizeFamily)
+    ->Name("BM_NewBatchSize/small_mlp_any_batch_executable")
+    ->UseRealTime()
+    ->Unit(kMillisecond);
+BENCHMARK(BM_NewBatchSizeRetrace)
+    ->Name("BM_NewBatchSize/small_mlp_retrace_compile")
+    ->UseRealTime()
+    ->Unit(kMillisecond);
 
 BENCHMARK(BM_LargeEigen1)
     ->Name("BM_MlpLargeTrainStep/eigen_1thread")

@@ -51,7 +51,7 @@ absl::StatusOr<std::string> EmitModuleText(const ir::Module& ir_module, TextKind
       all_static &= param_types.back().shape.is_static();
     }
     if (!all_static) {
-      skipped += StrCat("; @", f->name(), ": parameters with `?` dims; compiled for each call's shapes\n");
+      skipped += StrCat("; @", f->name(), ": parameters with `?` dims; compiled at a call's shapes\n");
       continue;
     }
     absl::StatusOr<LoweredFunction> lowered = LowerForCodegen(*f, param_types);

@@ -5,12 +5,14 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "compiler/codegen/element_emitter.h"
 #include "compiler/codegen/llvm_scalar_builder.h"
 #include "compiler/codegen/loop_emitter.h"
 #include "compiler/codegen/matmul_fusion.h"
 #include "compiler/codegen/runtime_symbols.h"
 #include "compiler/codegen/small_matmul.h"
+#include "compiler/codegen/symbolic_arena.h"
 #include "compiler/host_tensor.h"
 #include "ir/op_registry.h"
 #include "ir/str_cat.h"
@@ -31,9 +33,6 @@ constexpr int64_t kParallelWork = int64_t{1} << 15;
 
 int64_t RoundUp(int64_t n) { return (n + 63) / 64 * 64; }
 
-int64_t NumElements(const ir::Value* v) { return *v->shape().num_elements(); }
-int64_t ByteSize(const ir::TensorType& t) { return *t.shape.num_elements() * ir::DTypeSize(t.dtype); }
-
 // Fields of graphc_call_frame, in order.
 enum FrameField { kParams, kResults, kVariables, kArena, kError, kErrorCapacity, kDims };
 
@@ -49,10 +48,17 @@ std::string DescribeFusion(const ir::Op& fusion) {
 
 class FunctionEmitter {
  public:
-  FunctionEmitter(const ir::Function& f, const passes::BufferPlan& plan, llvm::Module& m, std::string symbol)
-      : f_(f), plan_(plan), m_(m), c_(m.getContext()), b_(c_), symbol_(std::move(symbol)) {
+  FunctionEmitter(const ir::Function& f, const passes::BufferPlan& plan, llvm::Module& m, std::string symbol,
+                  const DimTable* dims)
+      : f_(f), plan_(plan), m_(m), c_(m.getContext()), b_(c_), symbol_(std::move(symbol)),
+        dims_(dims != nullptr && !dims->empty() ? dims : nullptr) {
     for (const ValueBuffer& vb : plan_.values) buffers_[vb.value] = &vb;
-    scratch_begin_ = RoundUp(plan_.arena_bytes);
+    if (dims_ != nullptr) {
+      arena_ = PlaceArena(plan_, *dims_);
+      scratch_begin_ = RoundUpTerms(arena_->bytes, passes::kBufferAlignment);
+    } else {
+      scratch_begin_ = AffineDim::Constant(RoundUp(plan_.arena_bytes));
+    }
     result_.entry_symbol = symbol_;
     result_.variables = f_.UsedVariables();
     for (size_t i = 0; i < result_.variables.size(); ++i) variable_index_[result_.variables[i]] = static_cast<int>(i);
@@ -69,16 +75,18 @@ class FunctionEmitter {
       frame_fields_[field] = b_.CreateLoad(ptr, FrameFieldAddress(field));
     }
     symbols_ = b_.CreateLoad(ptr, FrameFieldAddress(kDims));
+    dim_values_ = DimEmitter(b_, dims_, symbols_);
     if (absl::Status s = EmitRegion(f_.body()); !s.ok()) return s;
     const ir::Op* ret = f_.body().terminator();
     for (int r = 0; r < ret->num_operands(); ++r) {
       const ir::Value* v = ret->operand(r);
       const ValueBuffer& root = Root(v);
       if (root.kind == BufferKind::kResult && root.result == r) continue;  // computed in place
-      Copy(LoadPointer(kResults, r), Address(v), ByteSize(v->type()));
+      Copy(LoadPointer(kResults, r), Address(v), Bytes(v));
     }
     b_.CreateRet(b_.getInt32(0));
-    result_.arena_bytes = scratch_begin_ + scratch_bytes_;
+    result_.arena = scratch_begin_ + scratch_bytes_;
+    result_.arena_bytes = result_.arena.constant;
     return result_;
   }
 
@@ -101,8 +109,16 @@ class FunctionEmitter {
     return plan_.values[static_cast<size_t>(Buffer(v).root)];
   }
 
-  llvm::Value* ArenaAt(int64_t offset) {
-    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), frame_fields_[kArena], offset);
+  llvm::Value* ArenaAt(const AffineDim& offset) {
+    return b_.CreateInBoundsGEP(b_.getInt8Ty(), frame_fields_[kArena], dim_values_.Emit(b_, offset));
+  }
+
+  // Sizes, which vary with the run-time dims of a shape family.
+  AffineDim Elements(const ir::Value* v) const { return dim_values_.AffineElements(v); }
+  AffineDim Bytes(const ir::Value* v) const { return Elements(v) * ir::DTypeSize(v->dtype()); }
+  bool SameType(const ir::Value* a, const ir::Value* b) const {
+    if (a->dtype() != b->dtype()) return false;
+    return dims_ != nullptr ? dims_->SameShape(a, b) : a->shape() == b->shape();
   }
 
   llvm::Value* VariableAddress(const std::string& name) { return LoadPointer(kVariables, variable_index_.at(name)); }
@@ -111,7 +127,8 @@ class FunctionEmitter {
   llvm::Value* Address(const ir::Value* v) {
     const ValueBuffer& root = Root(v);
     switch (root.kind) {
-      case BufferKind::kArena: return ArenaAt(root.offset);
+      case BufferKind::kArena:
+        return ArenaAt(arena_ ? arena_->offsets[static_cast<size_t>(Buffer(v).root)] : AffineDim::Constant(root.offset));
       case BufferKind::kParam: return LoadPointer(kParams, root.value->index());
       case BufferKind::kResult: return LoadPointer(kResults, root.result);
       case BufferKind::kVariable: return VariableAddress(root.variable);
@@ -141,16 +158,16 @@ class FunctionEmitter {
   }
 
   // Scratch bytes valid until the next fusion, at `*next` (advanced).
-  llvm::Value* Scratch(int64_t bytes, int64_t* next) {
-    const int64_t offset = *next;
-    *next += RoundUp(bytes);
-    scratch_bytes_ = std::max(scratch_bytes_, *next);
+  llvm::Value* Scratch(const AffineDim& bytes, AffineDim* next) {
+    const AffineDim offset = *next;
+    *next = *next + RoundUpTerms(bytes, passes::kBufferAlignment);
+    scratch_bytes_ = UpperBound(scratch_bytes_, *next);
     return ArenaAt(scratch_begin_ + offset);
   }
 
-  void Copy(llvm::Value* to, llvm::Value* from, int64_t bytes) {
-    if (bytes == 0 || to == from) return;
-    b_.CreateMemCpy(to, llvm::MaybeAlign(), from, llvm::MaybeAlign(), b_.getInt64(bytes));
+  void Copy(llvm::Value* to, llvm::Value* from, const AffineDim& bytes) {
+    if (bytes == AffineDim::Constant(0) || to == from) return;
+    b_.CreateMemCpy(to, llvm::MaybeAlign(), from, llvm::MaybeAlign(), dim_values_.Emit(b_, bytes));
   }
 
   // ---- kernel calls ----
@@ -170,23 +187,41 @@ class FunctionEmitter {
   // the thread pool when `work` is large. The kernel becomes internal to
   // the module, so small ones can be inlined into the entry.
   void CallLoop(const std::string& symbol, const std::vector<llvm::Value*>& inputs,
-                const std::vector<llvm::Value*>& outputs, const ir::Shape& shape, int64_t work) {
-    CallKernel(symbol, PointerArray(inputs), outputs, shape, work);
+                const std::vector<llvm::Value*>& outputs, const AffineDim& n, const AffineDim& work) {
+    CallKernel(symbol, PointerArray(inputs), outputs, n, work);
   }
 
-  // The same with the input pointer array already built (`in`).
+  // The same with the input pointer array already built (`in`). When the
+  // sizes vary with the run-time dims, whether to split is decided at run
+  // time.
   void CallKernel(const std::string& symbol, llvm::Value* in, const std::vector<llvm::Value*>& outputs,
-                  const ir::Shape& shape, int64_t work) {
-    const int64_t n = *shape.num_elements();
+                  const AffineDim& n, const AffineDim& work) {
     llvm::Function* kernel = m_.getFunction(symbol);
     kernel->setLinkage(llvm::GlobalValue::InternalLinkage);
-    if (n == 0) return;
+    if (n == AffineDim::Constant(0)) return;
     llvm::Value* out = PointerArray(outputs);
-    if (std::max(work, n) >= kParallelWork) {
-      b_.CreateCall(RuntimeFunction(m_, "graphc_parallel_loop"), {kernel, in, out, symbols_, b_.getInt64(n)});
-    } else {
-      b_.CreateCall(kernel, {in, out, symbols_, b_.getInt64(0), b_.getInt64(n)});
+    llvm::Value* count = dim_values_.Emit(b_, n);
+    auto parallel = [&] {
+      b_.CreateCall(RuntimeFunction(m_, "graphc_parallel_loop"), {kernel, in, out, symbols_, count});
+    };
+    auto serial = [&] { b_.CreateCall(kernel, {in, out, symbols_, b_.getInt64(0), count}); };
+    if (n.is_constant() && work.is_constant()) {
+      std::max(work.constant, n.constant) >= kParallelWork ? parallel() : serial();
+      return;
     }
+    llvm::Value* large = b_.CreateOr(b_.CreateICmpSGE(count, b_.getInt64(kParallelWork)),
+                                     b_.CreateICmpSGE(dim_values_.Emit(b_, work), b_.getInt64(kParallelWork)));
+    auto* split = llvm::BasicBlock::Create(c_, "split", entry_);
+    auto* direct = llvm::BasicBlock::Create(c_, "direct", entry_);
+    auto* done = llvm::BasicBlock::Create(c_, "called", entry_);
+    b_.CreateCondBr(large, split, direct);
+    b_.SetInsertPoint(split);
+    parallel();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(direct);
+    serial();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
   }
 
   std::string NextKernelName() { return StrCat(symbol_, "_k", next_kernel_++); }
@@ -209,7 +244,7 @@ class FunctionEmitter {
     if (name == "read_var") {
       const ValueBuffer& vb = Buffer(op.result(0));
       if (vb.kind != BufferKind::kVariable) {  // a copy: the variable is written while this is read
-        Copy(Address(op.result(0)), VariableAddress(vb.variable), ByteSize(op.result(0)->type()));
+        Copy(Address(op.result(0)), VariableAddress(vb.variable), Bytes(op.result(0)));
       }
       return absl::OkStatus();
     }
@@ -227,14 +262,13 @@ class FunctionEmitter {
     const ir::Value* value = op.operand(0);
     llvm::Value* dst = VariableAddress(var);
     llvm::Value* src = Address(value);
-    const int64_t n = NumElements(value);
     if (op.name() == "assign") {
       // Nothing to do when the value was computed in the variable
       // (PlanOptions::assigned_values_in_variables) or read from it.
       const ValueBuffer& vb = Buffer(value);
       if (vb.kind == BufferKind::kVariable && vb.variable == var) return absl::OkStatus();
       // The value may be a view of the variable itself.
-      if (n > 0) b_.CreateMemMove(dst, llvm::MaybeAlign(), src, llvm::MaybeAlign(), b_.getInt64(ByteSize(value->type())));
+      b_.CreateMemMove(dst, llvm::MaybeAlign(), src, llvm::MaybeAlign(), dim_values_.Emit(b_, Bytes(value)));
       return absl::OkStatus();
     }
     // var[i] = var[i] +/- value[i], in the loop below.
@@ -243,7 +277,8 @@ class FunctionEmitter {
     llvm::BasicBlock* before = b_.GetInsertBlock();
     auto* loop = llvm::BasicBlock::Create(c_, "assign.loop", entry_);
     auto* done = llvm::BasicBlock::Create(c_, "assign.done", entry_);
-    b_.CreateCondBr(b_.getInt1(n > 0), loop, done);
+    llvm::Value* n = dim_values_.Emit(b_, Elements(value));
+    b_.CreateCondBr(b_.CreateICmpSGT(n, b_.getInt64(0)), loop, done);
     b_.SetInsertPoint(loop);
     llvm::PHINode* i = b_.CreatePHI(b_.getInt64Ty(), 2);
     i->addIncoming(b_.getInt64(0), before);
@@ -262,7 +297,7 @@ class FunctionEmitter {
     b_.CreateStore(updated, dst_i);
     llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
     i->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpSLT(next, b_.getInt64(n)), loop, done);
+    b_.CreateCondBr(b_.CreateICmpSLT(next, n), loop, done);
     b_.SetInsertPoint(done);
     return absl::OkStatus();
   }
@@ -283,7 +318,7 @@ class FunctionEmitter {
     };
     const std::string fn = StrCat("graphc_", op.name(), f32 ? "_f32" : "_f64");
     b_.CreateCall(RuntimeFunction(m_, fn),
-                  {Address(out), b_.getInt64(NumElements(out)),
+                  {Address(out), dim_values_.Emit(b_, Elements(out)),
                    b_.getInt64(static_cast<uint64_t>(op.attr<int64_t>("seed"))), param(p0), param(p1)});
     return absl::OkStatus();
   }
@@ -307,7 +342,7 @@ class FunctionEmitter {
       if (absl::Status s = EmitRegion(region); !s.ok()) return s;
       const ir::Op* yield = region.terminator();
       for (int i = 0; i < yield->num_operands(); ++i) {
-        Copy(Address(op.result(i)), Address(yield->operand(i)), ByteSize(op.result(i)->type()));
+        Copy(Address(op.result(i)), Address(yield->operand(i)), Bytes(op.result(i)));
       }
       b_.CreateBr(merge);
     }
@@ -325,7 +360,7 @@ class FunctionEmitter {
     const ir::Region& body = op.region(1);
     const int n = op.num_operands();
     for (int i = 0; i < n; ++i) {
-      Copy(Address(cond.argument(i)), Address(op.operand(i)), ByteSize(op.operand(i)->type()));
+      Copy(Address(cond.argument(i)), Address(op.operand(i)), Bytes(op.operand(i)));
     }
     auto* header = llvm::BasicBlock::Create(c_, "while.cond", entry_);
     auto* loop = llvm::BasicBlock::Create(c_, "while.body", entry_);
@@ -346,20 +381,20 @@ class FunctionEmitter {
       }
     }
     for (int i = 0; i < n; ++i) {
-      const int64_t bytes = ByteSize(op.result(i)->type());
+      const AffineDim bytes = Bytes(op.result(i));
       if (Buffer(yield->operand(i)).root == Buffer(cond.argument(i)).root) continue;  // already there
       Copy(direct ? Address(cond.argument(i)) : Address(op.result(i)), Address(yield->operand(i)), bytes);
     }
     if (!direct) {
       for (int i = 0; i < n; ++i) {
         if (Buffer(yield->operand(i)).root == Buffer(cond.argument(i)).root) continue;
-        Copy(Address(cond.argument(i)), Address(op.result(i)), ByteSize(op.result(i)->type()));
+        Copy(Address(cond.argument(i)), Address(op.result(i)), Bytes(op.result(i)));
       }
     }
     b_.CreateBr(header);
     b_.SetInsertPoint(exit);
     for (int i = 0; i < n; ++i) {
-      Copy(Address(op.result(i)), Address(cond.argument(i)), ByteSize(op.result(i)->type()));
+      Copy(Address(op.result(i)), Address(cond.argument(i)), Bytes(op.result(i)));
     }
     return absl::OkStatus();
   }
@@ -368,9 +403,9 @@ class FunctionEmitter {
 
   absl::Status EmitFusion(const ir::Op& fusion) {
     ++result_.fusions;
-    if (CanEmitLoopKernel(fusion)) return EmitLoopFusion(fusion);
-    if (std::optional<MatmulFusion> plan = AnalyzeMatmulFusion(fusion)) return EmitMatmulFusion(fusion, *plan);
-    if (CanEmitByElements(fusion)) return EmitElementsFusion(fusion);
+    if (CanEmitLoopKernel(fusion, dims_)) return EmitLoopFusion(fusion);
+    if (std::optional<MatmulFusion> plan = AnalyzeMatmulFusion(fusion, dims_)) return EmitMatmulFusion(fusion, *plan);
+    if (CanEmitByElements(fusion, dims_)) return EmitElementsFusion(fusion);
     return absl::UnimplementedError(StrCat(DescribeFusion(fusion), " is not compiled yet"));
   }
 
@@ -382,11 +417,13 @@ class FunctionEmitter {
 
   absl::Status EmitLoopFusion(const ir::Op& fusion) {
     const std::string symbol = NextKernelName();
-    if (absl::StatusOr<LoopKernelInfo> info = EmitLoopKernel(fusion, m_, symbol); !info.ok()) return info.status();
-    const ir::Shape& shape = fusion.result(0)->shape();
+    if (absl::StatusOr<LoopKernelInfo> info = EmitLoopKernel(fusion, m_, symbol, dims_); !info.ok()) {
+      return info.status();
+    }
     std::vector<llvm::Value*> outputs;
     for (const ir::Value* r : fusion.results()) outputs.push_back(Address(r));
-    CallLoop(symbol, OperandAddresses(fusion), outputs, shape, *shape.num_elements());
+    const AffineDim n = Elements(fusion.result(0));
+    CallLoop(symbol, OperandAddresses(fusion), outputs, n, n);
     return absl::OkStatus();
   }
 
@@ -406,42 +443,44 @@ class FunctionEmitter {
     const ir::Op& mm = *plan.matmul;
     const ir::Value* product = mm.result(0);
     const bool ta = mm.attr<bool>("transpose_a"), tb = mm.attr<bool>("transpose_b");
-    const ir::Shape& as = mm.operand(0)->shape();
-    const int64_t m = product->shape().dim(0), n = product->shape().dim(1);
-    const int64_t k = as.dim(ta ? 0 : 1);
+    const AffineDim m = dim_values_.AffineDimOf(product, 0), n = dim_values_.AffineDimOf(product, 1);
+    const AffineDim k = dim_values_.AffineDimOf(mm.operand(0), ta ? 0 : 1);
     llvm::Value* a = MatmulSourceAddress(fusion, plan.a, nullptr);
     llvm::Value* b = MatmulSourceAddress(fusion, plan.b, nullptr);
-    int64_t scratch = 0;
+    AffineDim scratch;
     llvm::Value* dst = nullptr;
     const ir::Value* out0 = fusion.result(0);
     bool out0_shares_operand = false;
     for (const ir::Value* v : fusion.operands()) out0_shares_operand |= Buffer(v).root == Buffer(out0).root;
-    const bool into_out0 = out0->type() == product->type() && !out0_shares_operand;
+    const bool into_out0 = SameType(out0, product) && !out0_shares_operand;
     if (into_out0) {
       dst = Address(out0);
     } else {
-      dst = Scratch(ByteSize(product->type()), &scratch);
+      dst = Scratch(Bytes(product), &scratch);
     }
-    if (IsSmallMatmul(product->dtype(), m, n, k)) {
-      EmitSmallMatmul(b_, a, b, dst, m, n, k, ta, tb);
+    // Inline only products whose size is known here; the runtime's GEMM
+    // computes the same bits at any size (kernel_abi.h, "Result bits").
+    const bool static_sizes = m.is_constant() && n.is_constant() && k.is_constant();
+    if (static_sizes && IsSmallMatmul(product->dtype(), m.constant, n.constant, k.constant)) {
+      EmitSmallMatmul(b_, a, b, dst, m.constant, n.constant, k.constant, ta, tb);
     } else {
       b_.CreateCall(
           RuntimeFunction(m_, product->dtype() == ir::DType::kF32 ? "graphc_matmul_f32" : "graphc_matmul_f64"),
-          {a, b, dst, b_.getInt64(m), b_.getInt64(n), b_.getInt64(k), b_.getInt32(ta ? 1 : 0),
-           b_.getInt32(tb ? 1 : 0)});
+          {a, b, dst, dim_values_.Emit(b_, m), dim_values_.Emit(b_, n), dim_values_.Emit(b_, k),
+           b_.getInt32(ta ? 1 : 0), b_.getInt32(tb ? 1 : 0)});
     }
     const bool no_epilogue = plan.epilogue.ops.empty() && plan.epilogue.outputs.size() == 1 &&
                              plan.epilogue.outputs[0] == product && into_out0;
     if (no_epilogue) return absl::OkStatus();
     const std::string symbol = NextKernelName();
-    if (absl::Status s = EmitElementwiseLoop(plan.epilogue, m_, symbol); !s.ok()) return s;
+    if (absl::Status s = EmitElementwiseLoop(plan.epilogue, m_, symbol, dims_); !s.ok()) return s;
     std::vector<llvm::Value*> inputs;
     for (size_t i = 0; i < plan.epilogue.inputs.size(); ++i) {
       inputs.push_back(MatmulSourceAddress(fusion, plan.epilogue_sources[i], dst));
     }
     std::vector<llvm::Value*> outputs;
     for (const ir::Value* r : fusion.results()) outputs.push_back(Address(r));
-    CallLoop(symbol, inputs, outputs, product->shape(), m * n);
+    CallLoop(symbol, inputs, outputs, Elements(product), Elements(product));
     return absl::OkStatus();
   }
 
@@ -451,31 +490,32 @@ class FunctionEmitter {
   // Kernels that can detect run-time errors share an error slot, checked
   // after the last kernel.
   absl::Status EmitElementsFusion(const ir::Op& fusion) {
-    absl::StatusOr<ElementsKernels> kernels = EmitByElements(fusion, m_, NextKernelName());
+    absl::StatusOr<ElementsKernels> kernels = EmitByElements(fusion, m_, NextKernelName(), dims_);
     if (!kernels.ok()) return kernels.status();
-    int64_t scratch = 0;
+    AffineDim scratch;
     llvm::Value* error_slot = nullptr;
     if (!kernels->error_formats.empty()) {
-      error_slot = Scratch(4 * 8, &scratch);
+      error_slot = Scratch(AffineDim::Constant(4 * 8), &scratch);
       b_.CreateStore(b_.getInt64(0), error_slot);
     }
-    int64_t operand_elements = 0;
-    for (const ir::Value* v : fusion.operands()) operand_elements += NumElements(v);
+    AffineDim operand_elements;
+    for (const ir::Value* v : fusion.operands()) operand_elements = operand_elements + Elements(v);
     // One input array for all the fusion's kernels: operands, the error
     // slot, the stage buffers.
     std::vector<llvm::Value*> input_pointers = OperandAddresses(fusion);
     if (error_slot != nullptr) input_pointers.push_back(error_slot);
     std::vector<llvm::Value*> stage_buffers;
-    for (const ir::TensorType& type : kernels->stage_types) {
-      stage_buffers.push_back(Scratch(ByteSize(type), &scratch));
+    for (size_t k = 0; k < kernels->stage_types.size(); ++k) {
+      const AffineDim& elements = kernels->stage_elements[k];
+      stage_buffers.push_back(Scratch(elements * ir::DTypeSize(kernels->stage_types[k].dtype), &scratch));
       input_pointers.push_back(stage_buffers.back());
     }
     llvm::Value* inputs = PointerArray(input_pointers);
     for (size_t k = 0; k < kernels->stage_symbols.size(); ++k) {
-      const ir::TensorType& type = kernels->stage_types[k];
       const bool serial = kernels->stage_serial[k];
-      CallKernel(kernels->stage_symbols[k], inputs, {stage_buffers[k]}, serial ? ir::Shape({1}) : type.shape,
-                 serial ? 0 : operand_elements);
+      const AffineDim& elements = kernels->stage_elements[k];
+      CallKernel(kernels->stage_symbols[k], inputs, {stage_buffers[k]}, serial ? AffineDim::Constant(1) : elements,
+                 serial ? AffineDim::Constant(0) : operand_elements);
     }
     std::vector<std::pair<llvm::Value*, const ir::Value*>> deferred;  // scratch copy -> result
     for (int r = 0; r < fusion.num_results(); ++r) {
@@ -484,14 +524,14 @@ class FunctionEmitter {
       for (const ir::Value* v : fusion.operands()) shares_operand |= Buffer(v).root == Buffer(result).root;
       llvm::Value* out = Address(result);
       if (shares_operand && fusion.num_results() > 1) {
-        out = Scratch(ByteSize(result->type()), &scratch);
+        out = Scratch(Bytes(result), &scratch);
         deferred.emplace_back(out, result);
       }
-      CallKernel(kernels->result_symbols[static_cast<size_t>(r)], inputs, {out}, result->shape(),
-                 std::max(NumElements(result), operand_elements));
+      CallKernel(kernels->result_symbols[static_cast<size_t>(r)], inputs, {out}, Elements(result),
+                 UpperBound(Elements(result), operand_elements));
     }
     if (error_slot != nullptr) EmitErrorCheck(error_slot, kernels->error_formats);
-    for (auto [from, result] : deferred) Copy(Address(result), from, ByteSize(result->type()));
+    for (auto [from, result] : deferred) Copy(Address(result), from, Bytes(result));
     return absl::OkStatus();
   }
 
@@ -531,7 +571,10 @@ class FunctionEmitter {
   absl::flat_hash_map<const ir::Value*, const ValueBuffer*> buffers_;
   absl::flat_hash_map<const ir::Value*, llvm::Value*> constants_;
   absl::flat_hash_map<std::string, int> variable_index_;
-  int64_t scratch_begin_ = 0, scratch_bytes_ = 0;
+  const DimTable* dims_;              // null for static shapes
+  std::optional<SymbolicArena> arena_;  // with dims_: the arena's offsets
+  DimEmitter dim_values_;
+  AffineDim scratch_begin_, scratch_bytes_;
   int next_kernel_ = 0;
 };
 
@@ -558,12 +601,28 @@ const ir::Value* FirstDynamicValue(const ir::Function& function) {
 }  // namespace
 
 absl::StatusOr<EmittedFunction> EmitFunction(const ir::Function& function, const passes::BufferPlan& plan,
-                                             llvm::Module& module, const std::string& symbol) {
+                                             llvm::Module& module, const std::string& symbol,
+                                             const DimTable* dims) {
   if (const ir::Value* v = FirstDynamicValue(function)) {
     return absl::UnimplementedError(StrCat("@", function.name(), " has a value of type ", v->type().ToString(),
                                            ": codegen needs static shapes (specialize first)"));
   }
-  return FunctionEmitter(function, plan, module, symbol).Emit();
+  absl::flat_hash_set<const llvm::GlobalValue*> before;
+  for (const llvm::GlobalValue& g : module.global_values()) before.insert(&g);
+  absl::StatusOr<EmittedFunction> emitted = FunctionEmitter(function, plan, module, symbol, dims).Emit();
+  if (!emitted.ok()) {
+    // A half-emitted function (blocks without terminators) would break the
+    // optimizer for the rest of the module: take back all that was added.
+    std::vector<llvm::GlobalValue*> added;
+    for (llvm::GlobalValue& g : module.global_values()) {
+      if (!before.contains(&g)) added.push_back(&g);
+    }
+    for (llvm::GlobalValue* g : added) {
+      if (auto* fn = llvm::dyn_cast<llvm::Function>(g)) fn->dropAllReferences();
+    }
+    for (llvm::GlobalValue* g : added) g->eraseFromParent();
+  }
+  return emitted;
 }
 
 }  // namespace graphc::codegen

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compiler/codegen/dim_table.h"
 #include "ir/module.h"
 #include "llvm/IR/Module.h"
 #include "passes/buffer_plan.h"
@@ -23,7 +24,8 @@ namespace graphc::codegen {
 
 struct EmittedFunction {
   std::string entry_symbol;
-  int64_t arena_bytes = 0;  // the plan's arena plus the scratch area
+  int64_t arena_bytes = 0;  // the plan's arena plus the scratch area (static shapes)
+  AffineDim arena;          // the same in the run-time dims (a shape family)
   // The order of graphc_call_frame::variables: Function::UsedVariables().
   std::vector<std::string> variables;
   int fusions = 0;  // fusion ops compiled
@@ -34,10 +36,14 @@ struct EmittedFunction {
 // standalone compute ops wrapped in fusions (wrap_kernels.h), and `plan`
 // made by PlanBuffers(function, {.results_in_caller_buffers = true,
 // .assigned_values_in_variables = true}).
+// With `dims` (shape_family.h), the function is a shape family's lowering
+// at its probe shapes and every size in the code is read from the frame's
+// run-time dims as the table says.
 // Fails with Unimplemented, naming the op, when something cannot be compiled
-// (a `call`, a fusion no kernel emitter supports).
+// (a `call`, a fusion no kernel emitter supports, with `dims` one that
+// does not support run-time dims).
 absl::StatusOr<EmittedFunction> EmitFunction(const ir::Function& function,
                                              const passes::BufferPlan& plan, llvm::Module& module,
-                                             const std::string& symbol);
+                                             const std::string& symbol, const DimTable* dims = nullptr);
 
 }  // namespace graphc::codegen

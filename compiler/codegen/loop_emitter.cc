@@ -37,10 +37,13 @@ bool IsPerElementOp(const ir::Op& op, int64_t rank) {
   return op.num_results() == 1 && op.result(0)->shape().rank() <= rank;
 }
 
-bool CanEmitLoopKernel(const ir::Op& fusion) {
+bool CanEmitLoopKernel(const ir::Op& fusion, const DimTable* dims) {
   if (fusion.name() != "fusion" || fusion.attr<std::string>("kind") != "loop") return false;
   const ir::Shape* shape = IterationShape(fusion);
   if (shape == nullptr) return false;
+  for (int i = 1; dims != nullptr && i < fusion.num_results(); ++i) {
+    if (!dims->SameShape(fusion.result(i), fusion.result(0))) return false;
+  }
   for (const auto& op : fusion.region(0).ops()) {
     if (!op->def().is_terminator && !IsPerElementOp(*op, shape->rank())) return false;
   }
@@ -51,19 +54,20 @@ bool CanEmitLoopKernel(const ir::Op& fusion) {
 }
 
 absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module& module,
-                                              const std::string& symbol) {
-  if (!CanEmitLoopKernel(fusion)) {
+                                              const std::string& symbol, const DimTable* dims) {
+  if (!CanEmitLoopKernel(fusion, dims)) {
     return absl::UnimplementedError("fusion is not an elementwise loop over one shape");
   }
   const ir::Region& region = fusion.region(0);
   ElementwiseLoop loop;
   loop.shape = *IterationShape(fusion);
+  loop.shape_value = fusion.result(0);
   for (int k = 0; k < region.num_arguments(); ++k) loop.inputs.push_back(region.argument(k));
   for (const auto& op : region.ops()) {
     if (!op->def().is_terminator) loop.ops.push_back(op.get());
   }
   for (const ir::Value* v : region.terminator()->operands()) loop.outputs.push_back(v);
-  if (absl::Status s = EmitElementwiseLoop(loop, module, symbol); !s.ok()) return s;
+  if (absl::Status s = EmitElementwiseLoop(loop, module, symbol, dims); !s.ok()) return s;
   return LoopKernelInfo{symbol, static_cast<int>(loop.shape.rank())};
 }
 
@@ -112,10 +116,11 @@ enum class Access {
 // last dim) at a time: per row, each broadcast input's offset is computed
 // once from the row's index (one div/mod per dim), and the inner loop over
 // the columns reads every input at a constant or unit stride, so it
-// vectorizes. Shapes are static (functions are specialized before codegen);
-// out_dims and in_strides of the ABI are not read.
+// vectorizes. Shapes are static (functions are specialized before codegen),
+// except the dims a shape family's DimTable says vary: those are computed
+// from the kernel's `dims` argument.
 absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
-                                 const std::string& symbol) {
+                                 const std::string& symbol, const DimTable* dims) {
   const ir::Shape& shape = loop.shape;
   if (!shape.is_static()) return absl::UnimplementedError("loop over a shape with `?` dims");
   const int num_inputs = static_cast<int>(loop.inputs.size());
@@ -139,6 +144,19 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
   auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
   llvm::IRBuilder<> b(entry);
   ParallelAccesses parallel(c);
+  if (dims != nullptr && loop.shape_value == nullptr) {
+    return absl::InternalError("a loop with run-time dims needs the value holding its shape");
+  }
+  const DimEmitter dim_values(b, dims, fn->getArg(2));
+  // The iteration shape's dims, and input k's dim d.
+  std::vector<llvm::Value*> out_dims;
+  for (int64_t d = 0; d < rank; ++d) {
+    out_dims.push_back(dims != nullptr ? dim_values.Dim(b, loop.shape_value, d) : b.getInt64(shape.dim(d)));
+  }
+  auto input_dim = [&](int k, int64_t d) -> llvm::Value* {
+    const ir::Value* v = loop.inputs[static_cast<size_t>(k)];
+    return dims != nullptr ? dim_values.Dim(b, v, d) : b.getInt64(v->shape().dim(d));
+  };
 
   std::vector<llvm::Value*> in_ptrs, out_ptrs;
   for (int k = 0; k < num_inputs; ++k) {
@@ -148,44 +166,54 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
     out_ptrs.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(1), k)));
   }
   // Each input's access and, for broadcast ones, its element strides along
-  // the output's dims (NumPy broadcasting: dims aligned on the right).
+  // the output's dims (NumPy broadcasting: dims aligned on the right; null
+  // where it broadcasts). A dim that varies at run time is never 1 (the
+  // caller compiles another executable for that).
   std::vector<Access> access;
-  std::vector<std::vector<int64_t>> strides(static_cast<size_t>(num_inputs));
+  std::vector<std::vector<llvm::Value*>> strides(static_cast<size_t>(num_inputs));
   for (int k = 0; k < num_inputs; ++k) {
-    const ir::Shape& s = loop.inputs[static_cast<size_t>(k)]->shape();
+    const ir::Value* input = loop.inputs[static_cast<size_t>(k)];
+    const ir::Shape& s = input->shape();
     if (!s.is_static()) return absl::UnimplementedError("loop input with `?` dims");
-    if (*s.num_elements() == 1 && *shape.num_elements() != 1) {
+    const bool dynamic = dims != nullptr && dims->IsDynamic(input);
+    if (!dynamic && *s.num_elements() == 1 && *shape.num_elements() != 1) {
       access.push_back(Access::kScalar);
       continue;
     }
-    if (s == shape) {
+    if (dims != nullptr ? dims->SameShape(input, loop.shape_value) : s == shape) {
       access.push_back(Access::kContiguous);
       continue;
     }
-    std::vector<int64_t>& st = strides[static_cast<size_t>(k)];
-    st.assign(static_cast<size_t>(rank), 0);
-    int64_t stride = 1;
+    std::vector<llvm::Value*>& st = strides[static_cast<size_t>(k)];
+    st.assign(static_cast<size_t>(rank), nullptr);
+    llvm::Value* stride = b.getInt64(1);
     for (int64_t d = s.rank() - 1, o = rank - 1; d >= 0; --d, --o) {
-      if (s.dim(d) != 1) st[static_cast<size_t>(o)] = stride;
-      stride *= s.dim(d);
+      if (s.dim(d) != 1) st[static_cast<size_t>(o)] = stride;  // 1 at the probe: 1 always
+      stride = b.CreateMul(stride, input_dim(k, d));
     }
-    access.push_back(rank > 0 && st.back() != 0 ? Access::kRow : Access::kColumn);
+    access.push_back(rank > 0 && st.back() != nullptr ? Access::kRow : Access::kColumn);
   }
   // The length of a row: the last dim, or every element when no input is
   // broadcast (one flat loop, not a short inner loop per row with a scalar
   // remainder: a [784, 20] SGD step measured about 9x faster flat).
   bool flat = true;
   for (Access a : access) flat &= a == Access::kContiguous || a == Access::kScalar;
-  const int64_t columns = std::max<int64_t>(1, flat ? *shape.num_elements() : rank == 0 ? 1 : shape.dim(rank - 1));
+  llvm::Value* columns = b.getInt64(1);
+  if (flat) {
+    for (llvm::Value* dim : out_dims) columns = b.CreateMul(columns, dim);
+  } else if (rank > 0) {
+    columns = out_dims.back();
+  }
+  columns = b.CreateSelect(b.CreateICmpSLT(columns, b.getInt64(1)), b.getInt64(1), columns);
   b.CreateCondBr(b.CreateICmpSLT(begin, end), row_block, exit);
 
   // One row: i in [begin of the row's part, end of it).
   b.SetInsertPoint(row_block);
   llvm::PHINode* row_start = b.CreatePHI(i64, 2, "row.start");
   row_start->addIncoming(begin, entry);
-  llvm::Value* row = b.CreateUDiv(row_start, b.getInt64(columns));
-  llvm::Value* first_column = b.CreateURem(row_start, b.getInt64(columns));
-  llvm::Value* row_limit = b.CreateAdd(row_start, b.CreateSub(b.getInt64(columns), first_column));
+  llvm::Value* row = b.CreateUDiv(row_start, columns);
+  llvm::Value* first_column = b.CreateURem(row_start, columns);
+  llvm::Value* row_limit = b.CreateAdd(row_start, b.CreateSub(columns, first_column));
   llvm::Value* stop = b.CreateSelect(b.CreateICmpULT(row_limit, end), row_limit, end);
   // Offsets of broadcast inputs at column 0 of this row.
   std::vector<llvm::Value*> row_offsets(static_cast<size_t>(num_inputs), nullptr);
@@ -194,10 +222,10 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
     llvm::Value* rest = row;
     llvm::Value* offset = b.getInt64(0);
     for (int64_t d = rank - 2; d >= 0; --d) {
-      const int64_t dim = shape.dim(d);
-      const int64_t st = strides[static_cast<size_t>(k)][static_cast<size_t>(d)];
-      if (st != 0) offset = b.CreateAdd(offset, b.CreateMul(b.CreateURem(rest, b.getInt64(dim)), b.getInt64(st)));
-      if (d > 0) rest = b.CreateUDiv(rest, b.getInt64(dim));
+      llvm::Value* dim = out_dims[static_cast<size_t>(d)];
+      llvm::Value* st = strides[static_cast<size_t>(k)][static_cast<size_t>(d)];
+      if (st != nullptr) offset = b.CreateAdd(offset, b.CreateMul(b.CreateURem(rest, dim), st));
+      if (d > 0) rest = b.CreateUDiv(rest, dim);
     }
     row_offsets[static_cast<size_t>(k)] = b.CreateSub(offset, first_column);  // + i - row_start + first_column below
   }

@@ -8,18 +8,18 @@
 // The generated function follows the loop-kernel ABI of
 // runtime/kernel_abi.h:
 //   void kernel(void* const* inputs, void* const* outputs,
-//               const int64_t* out_dims, const int64_t* in_strides,
-//               int64_t begin, int64_t end)
-// `out_dims` holds the output's rank dims; `in_strides[k * rank + d]` is
-// input k's element stride along output dim d (0 where it broadcasts).
-// The kernel computes flat output elements [begin, end), so a caller can
-// split the range across threads.
+//               const int64_t* dims, int64_t begin, int64_t end)
+// It computes flat output elements [begin, end), so a caller can split the
+// range across threads. Sizes are constants, except in a shape family
+// (shape_family.h), where the dims its DimTable lists are computed from
+// `dims`, the run-time dims.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compiler/codegen/dim_table.h"
 #include "ir/op.h"
 #include "llvm/IR/Module.h"
 
@@ -41,6 +41,8 @@ struct ElementwiseLoop {
   std::vector<const ir::Op*> ops;
   std::vector<const ir::Value*> outputs;
   ir::Shape shape;
+  // The value whose dims are the iteration shape's: needed with a DimTable.
+  const ir::Value* shape_value = nullptr;
 };
 
 // True if `op` can be evaluated per element of a loop of rank `rank`: it
@@ -49,13 +51,13 @@ struct ElementwiseLoop {
 bool IsPerElementOp(const ir::Op& op, int64_t rank);
 
 absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
-                                 const std::string& symbol);
+                                 const std::string& symbol, const DimTable* dims = nullptr);
 
 // True if EmitLoopKernel supports `fusion` (else the caller interprets it).
-bool CanEmitLoopKernel(const ir::Op& fusion);
+bool CanEmitLoopKernel(const ir::Op& fusion, const DimTable* dims = nullptr);
 
 // Adds the kernel for `fusion` to `module` under `symbol`.
 absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module& module,
-                                              const std::string& symbol);
+                                              const std::string& symbol, const DimTable* dims = nullptr);
 
 }  // namespace graphc::codegen

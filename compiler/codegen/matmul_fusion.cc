@@ -26,7 +26,7 @@ std::optional<MatmulSource> SourceOf(const ir::Region& region, const ir::Value* 
 
 }  // namespace
 
-std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion) {
+std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion, const DimTable* dims) {
   if (fusion.name() != "fusion" || fusion.attr<std::string>("kind") != "matmul") return std::nullopt;
   const ir::Region& region = fusion.region(0);
   MatmulFusion plan;
@@ -49,9 +49,12 @@ std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion) {
   // The epilogue iterates over the product's elements, so every result must
   // have the product's shape.
   for (int r = 0; r < fusion.num_results(); ++r) {
-    if (fusion.result(r)->shape() != product->shape()) return std::nullopt;
+    const bool same = dims != nullptr ? dims->SameShape(fusion.result(r), product)
+                                      : fusion.result(r)->shape() == product->shape();
+    if (!same) return std::nullopt;
   }
   plan.epilogue.shape = product->shape();
+  plan.epilogue.shape_value = product;
   plan.epilogue.inputs.push_back(product);
   plan.epilogue_sources.push_back(MatmulSource{MatmulSource::Kind::kProduct, 0, {}});
   // Region arguments and non-splat constants the epilogue reads become loop

@@ -36,6 +36,6 @@ struct MatmulFusion {
 };
 
 // The plan for `fusion`, or nullopt if codegen does not support it.
-std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion);
+std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion, const DimTable* dims = nullptr);
 
 }  // namespace graphc::codegen

@@ -41,12 +41,17 @@ class ConcreteFunctionImpl {
   const codegen::CompiledFunction* last_compiled() const;
   // Why the graph runs on the interpreter; empty when it is compiled.
   std::string jit_note() const;
+  // Distinct executables compiled so far.
+  int compiled_executables() const;
 
  private:
-  // One compilation: for one list of input shapes.
+  // One compilation: for one list of input shapes. Several share the code
+  // of a shape family, each with its own run-time dims.
   struct Compiled {
     std::vector<ir::Shape> shapes;
-    std::unique_ptr<codegen::CompiledFunction> code;  // null: interpreted
+    std::shared_ptr<codegen::CompiledFunction> code;  // null: interpreted
+    std::vector<int64_t> dims;                        // the run-time dims of these shapes
+    std::vector<ir::TensorType> result_types;
     std::string note;                                 // why interpreted
     std::vector<VariableState*> variables;            // in the executable's order
     std::vector<HostTensor> last_results;             // reused once the caller drops them

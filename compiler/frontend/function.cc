@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 
@@ -77,10 +78,33 @@ absl::StatusOr<ConcreteFunctionImpl::Compiled*> ConcreteFunctionImpl::CompiledFo
   std::vector<ir::TensorType> param_types = input_types;
   for (const HostTensor& t : captured) param_types.push_back(t.type());
   for (const ir::TensorType& t : input_types) entry->shapes.push_back(t.shape);
+  // A shape family compiled before may run these shapes.
+  for (const auto& c : compiled_) {
+    if (c->code == nullptr || !c->code->is_family()) continue;
+    if (std::optional<std::vector<int64_t>> dims = c->code->Accepts(param_types)) {
+      entry->code = c->code;
+      entry->dims = std::move(*dims);
+      entry->variables = c->variables;
+      entry->result_types = entry->code->ResultTypes(entry->dims);
+      compiled_.push_back(std::move(entry));
+      return last_ = compiled_.back().get();
+    }
+  }
+  // Else compile: for the family of shapes when parameters have `?` dims
+  // (so other batch sizes need no compiling), else, or when codegen cannot
+  // make a family of this function, for these shapes.
+  bool has_dynamic_dims = false;
+  for (int i = 0; i < num_inputs; ++i) has_dynamic_dims |= !function->param(i)->shape().is_static();
   absl::StatusOr<std::unique_ptr<codegen::CompiledFunction>> code =
-      codegen::CompiledFunction::Compile(*function, param_types);
+      absl::FailedPreconditionError("no `?` dims");
+  if (has_dynamic_dims) code = codegen::CompiledFunction::CompileFamily(*function, param_types);
+  if (!code.ok() && (absl::IsFailedPrecondition(code.status()) || absl::IsUnimplemented(code.status()))) {
+    code = codegen::CompiledFunction::Compile(*function, param_types);
+  }
   if (code.ok()) {
     entry->code = std::move(*code);
+    entry->dims = *entry->code->Accepts(param_types);
+    entry->result_types = entry->code->ResultTypes(entry->dims);
     for (const std::string& name : entry->code->variables()) {
       VariableState* state = nullptr;
       for (const auto& [var_name, var] : variables) {
@@ -109,7 +133,7 @@ absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::RunCompiled(
   for (size_t r = 0; r < spec.results.size(); ++r) {
     HostTensor& out = compiled.last_results[r];
     if (!out.HasUniqueBuffer()) {
-      const ir::TensorType& type = compiled.code->specialized().result_types()[r];
+      const ir::TensorType& type = compiled.result_types[r];
       out = HostTensor::Uninitialized(type.dtype, type.shape);
     }
     results.push_back(out.mutable_data());
@@ -125,7 +149,7 @@ absl::StatusOr<std::vector<HostTensor>> ConcreteFunctionImpl::RunCompiled(
     vars.push_back(value.mutable_data());
   }
   std::string error;
-  if (!executable.Run(params, results, vars, &error)) return absl::InvalidArgumentError(error);
+  if (!executable.Run(params, results, vars, compiled.dims, &error)) return absl::InvalidArgumentError(error);
   return compiled.last_results;  // copies share the buffers
 }
 
@@ -138,6 +162,17 @@ absl::Status ConcreteFunctionImpl::Compile(const std::vector<ir::TensorType>& in
 const codegen::CompiledFunction* ConcreteFunctionImpl::last_compiled() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_ == nullptr ? nullptr : last_->code.get();
+}
+
+int ConcreteFunctionImpl::compiled_executables() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<const codegen::CompiledFunction*> seen;
+  for (const auto& c : compiled_) {
+    if (c->code != nullptr && std::find(seen.begin(), seen.end(), c->code.get()) == seen.end()) {
+      seen.push_back(c->code.get());
+    }
+  }
+  return static_cast<int>(seen.size());
 }
 
 std::string ConcreteFunctionImpl::jit_note() const {
@@ -192,6 +227,7 @@ int ConcreteFunction::interpreted_fusions() const {
   return impl_->last_compiled() == nullptr ? CountFusions(*impl_->function) : 0;
 }
 std::string ConcreteFunction::jit_note() const { return impl_->jit_note(); }
+int ConcreteFunction::compiled_executables() const { return impl_->compiled_executables(); }
 
 void ConcreteFunction::save(const std::string& path) const {
   std::ofstream out(path);

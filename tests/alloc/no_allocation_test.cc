@@ -4,6 +4,7 @@
 // test sees every heap allocation, by any code, during the calls it
 // measures. It is its own binary because the replacement is process-wide;
 // under AddressSanitizer (which replaces malloc itself) it is skipped.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -13,32 +14,14 @@
 #include "graphc/graphc.h"
 #include "gtest/gtest.h"
 #include "tests/common/heap_counter.h"
+#include "tests/common/small_mlp.h"
 
 namespace graphc {
 namespace {
 
 using test::heap::AllocationsIn;
 
-// The small MLP of the benchmarks: 784 -> 20 (relu) -> 10, batch 64,
-// sparse softmax cross-entropy from the logits, SGD with lr 0.1, written
-// with the public API and traced whole.
-struct SmallMlp {
-  Variable w1{random_normal({784, 20}, 1) * 0.05f, "w1"};
-  Variable b1{zeros({20}), "b1"};
-  Variable w2{random_normal({20, 10}, 2) * 0.05f, "w2"};
-  Variable b2{zeros({10}), "b2"};
-
-  Tensor Step(const Tensor& x, const Tensor& labels) const {
-    GradientTape tape;
-    const Tensor h = relu(matmul(x, w1) + b1);
-    const Tensor logits = matmul(h, w2) + b2;
-    const Tensor loss = reduce_mean(-reduce_sum(one_hot(labels, 10) * log_softmax(logits), {1}));
-    const std::vector<Variable> vars = {w1, b1, w2, b2};
-    const std::vector<Tensor> grads = tape.gradient(loss, vars);
-    for (size_t i = 0; i < vars.size(); ++i) vars[i].assign_sub(0.1f * grads[i]);
-    return loss;
-  }
-};
+using test::SmallMlp;
 
 TEST(NoAllocation, CountingSeesAllocations) {
   if (!GRAPHC_COUNTS_ALLOCATIONS) GTEST_SKIP() << "AddressSanitizer replaces malloc";
@@ -99,6 +82,49 @@ TEST(NoAllocation, CompiledTrainingStepAfterItsFirstCall) {
     RecordProperty(threads == 1 ? "api_call_allocations_1_thread" : "api_call_allocations_2_threads",
                    static_cast<int>(through_api));
   }
+}
+
+// Traced for any batch size: after a call at 64, the executable runs
+// batches of 64 and of fewer without allocating (the arena sized at 64
+// holds them); only a larger batch grows it, once.
+TEST(NoAllocation, AnyBatchExecutableAfterItsLargestBatch) {
+  if (!GRAPHC_COUNTS_ALLOCATIONS) GTEST_SKIP() << "AddressSanitizer replaces malloc";
+  SmallMlp mlp;
+  const std::vector<TensorSpec> signature = {TensorSpec({kDynamic, 784}), TensorSpec({kDynamic}, int32)};
+  auto step = function([&mlp](const Tensor& xs, const Tensor& ys) { return mlp.Step(xs, ys); },
+                       {.input_signature = signature});
+  const Tensor x = random_uniform({64, 784}, 100);
+  std::vector<int32_t> label_values(64);
+  for (int i = 0; i < 64; ++i) label_values[static_cast<size_t>(i)] = i % 10;
+  const Tensor labels = constant(label_values, {64});
+  (void)step(x, labels);
+  const ConcreteFunction cf = step.get_concrete_function(signature[0], signature[1]);
+  const codegen::CompiledFunction* compiled = cf.impl().last_compiled();
+  ASSERT_NE(compiled, nullptr);
+  ASSERT_TRUE(compiled->is_family()) << cf.jit_note();
+  runtime::Executable& executable = compiled->executable();
+  std::vector<void*> vars;
+  for (const std::string& name : compiled->variables()) {
+    for (const auto& [var_name, state] : cf.impl().variables) {
+      if (var_name == name) vars.push_back(state->value.mutable_data());
+    }
+  }
+  // Batches of 64 and 17 share x's and the labels' leading rows.
+  std::vector<void*> params = {const_cast<uint8_t*>(x.impl().value.data()),
+                               const_cast<uint8_t*>(labels.impl().value.data())};
+  float loss = 0;
+  std::vector<void*> results = {&loss};
+  std::string error;
+  bool ok = true;
+  const int64_t n = AllocationsIn([&] {
+    for (int64_t batch : {64, 17, 64, 2}) {
+      const int64_t dims[] = {batch};
+      ok &= executable.Run(params, results, vars, dims, &error);
+    }
+  });
+  ASSERT_TRUE(ok) << error;
+  EXPECT_EQ(n, 0);
+  EXPECT_TRUE(std::isfinite(loss));
 }
 
 }  // namespace

@@ -102,6 +102,11 @@ class ConcreteFunction {
   int compiled_fusions() const;
   int interpreted_fusions() const;
   std::string jit_note() const;
+  // How many executables the JIT has compiled for this function so far.
+  // With `?` dims one executable serves every batch size it can (the
+  // sizes are passed at run time); a size of 1 (which broadcasts), or a
+  // graph codegen cannot size at run time, gets its own.
+  int compiled_executables() const;
   void save(const std::string& path) const;
   // The variables the graph reads or writes, each with its name in the IR
   // (`@kernel` is "kernel"): what a weights file for `graphc compile
