@@ -104,6 +104,7 @@ void GraphcTracedStep(benchmark::State& state, const MlpConfig& config, gc::Exec
 // dims), so one executable runs it, the batch size passed at run time
 // (compiler/codegen/shape_family.h): the cost of sizes read at run time.
 void DynamicBatchStep(benchmark::State& state) {
+  const GraphcThreads scoped(1);
   const MlpData data = MakeMlpData(kSmall);
   const GraphcMlp mlp(kSmall, data);
   auto step = gc::function(
@@ -123,6 +124,7 @@ void DynamicBatchStep(benchmark::State& state) {
 // function, lowered at 48, is found to fit (a lowering, no code
 // generation); with static shapes it is traced and compiled again.
 void NewBatchSize(benchmark::State& state, bool dynamic) {
+  const GraphcThreads scoped(1);
   const MlpData data = MakeMlpData(kSmall);
   const GraphcMlp mlp(kSmall, data);
   auto body = [&mlp](const gc::Tensor& x, const gc::Tensor& labels) { return mlp.Step(x, labels); };
@@ -209,14 +211,18 @@ BENCHMARK(BM_SmallJitDynamicBatch)
     ->Name("BM_MlpSmallTrainStep/graphc_traced_jit_1thread_any_batch")
     ->UseRealTime()
     ->Unit(kMicrosecond);
+// Each iteration first compiles a fresh function (untimed, about 55 ms):
+// a fixed count keeps the run short.
 BENCHMARK(BM_NewBatchSizeFamily)
     ->Name("BM_NewBatchSize/small_mlp_any_batch_executable")
     ->UseRealTime()
-    ->Unit(kMillisecond);
+    ->Unit(kMillisecond)
+    ->Iterations(20);
 BENCHMARK(BM_NewBatchSizeRetrace)
     ->Name("BM_NewBatchSize/small_mlp_retrace_compile")
     ->UseRealTime()
-    ->Unit(kMillisecond);
+    ->Unit(kMillisecond)
+    ->Iterations(20);
 
 BENCHMARK(BM_LargeEigen1)
     ->Name("BM_MlpLargeTrainStep/eigen_1thread")

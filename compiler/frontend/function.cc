@@ -78,9 +78,13 @@ absl::StatusOr<ConcreteFunctionImpl::Compiled*> ConcreteFunctionImpl::CompiledFo
   std::vector<ir::TensorType> param_types = input_types;
   for (const HostTensor& t : captured) param_types.push_back(t.type());
   for (const ir::TensorType& t : input_types) entry->shapes.push_back(t.shape);
-  // A shape family compiled before may run these shapes.
+  // A shape family compiled before may run these shapes (each family is
+  // asked once: several entries share it).
+  std::vector<const codegen::CompiledFunction*> asked;
   for (const auto& c : compiled_) {
     if (c->code == nullptr || !c->code->is_family()) continue;
+    if (std::find(asked.begin(), asked.end(), c->code.get()) != asked.end()) continue;
+    asked.push_back(c->code.get());
     if (std::optional<std::vector<int64_t>> dims = c->code->Accepts(param_types)) {
       entry->code = c->code;
       entry->dims = std::move(*dims);

@@ -228,6 +228,29 @@ void ExpectEagerEqualsTraced(const std::function<std::unique_ptr<Optimizer>()>& 
   EXPECT_EQ(traced_trainer.opt->variables().size(), eager.opt->variables().size());
 }
 
+// An epoch whose last batch is smaller, traced once for any batch size: one
+// executable trains every batch, with the interpreter's bits.
+TEST(TrainingStep, AnyBatchSizeRunsOnOneExecutable) {
+  const std::vector<TensorSpec> signature = {TensorSpec({kDynamic, 3}), TensorSpec({kDynamic, 1})};
+  auto adam = [] { return std::make_unique<Adam>(AdamOptions{.learning_rate = 0.05, .clipnorm = 0.5}); };
+  Trainer jit_trainer{SmallModel(), adam()};
+  Trainer interp_trainer{SmallModel(), adam()};
+  auto jit = function([&](const Tensor& x, const Tensor& y) { return jit_trainer(x, y); },
+                      {.input_signature = signature});
+  auto interp = function([&](const Tensor& x, const Tensor& y) { return interp_trainer(x, y); },
+                         {.input_signature = signature, .executor = Executor::kInterpreter});
+  const Tensor x = Inputs(), y = Targets();
+  // Batches of 16, 6 and 5 rows.
+  for (auto [start, stop] : {std::pair<int64_t, int64_t>{0, 16}, {0, 6}, {6, 11}}) {
+    const Tensor xb = x[{Slice(start, stop)}], yb = y[{Slice(start, stop)}];
+    EXPECT_EQ(jit(xb, yb).item<float>(), interp(xb, yb).item<float>()) << "rows " << start << " to " << stop;
+  }
+  const auto a = jit_trainer.model.variables(), b = interp_trainer.model.variables();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].value().to_vector<float>(), b[i].value().to_vector<float>());
+  EXPECT_EQ(jit.tracing_count(), 1);
+  EXPECT_EQ(jit.get_concrete_function(signature[0], signature[1]).compiled_executables(), 1);
+}
+
 TEST(TrainingStep, EagerEqualsTracedForAdamWithClipnorm) {
   ExpectEagerEqualsTraced([] { return std::make_unique<Adam>(AdamOptions{.learning_rate = 0.05, .clipnorm = 0.5}); });
 }
