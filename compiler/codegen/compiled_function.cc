@@ -53,6 +53,14 @@ absl::StatusOr<std::unique_ptr<CompiledFunction>> CompiledFunction::CompileFamil
   std::unique_ptr<CompiledFunction> compiled(new CompiledFunction());
   absl::StatusOr<ShapeFamily> family = DeriveShapeFamily(function, param_types);
   if (!family.ok()) return family.status();
+  // The fit comes from large probes: check it at the call's own shapes
+  // before generating code for them.
+  std::optional<std::vector<int64_t>> dims = MatchShapeFamily(*family, function, param_types);
+  if (!dims) {
+    return absl::FailedPreconditionError(
+        StrCat("@", function.name(), "'s shape family does not hold at the shapes of the call"));
+  }
+  compiled->compiled_dims_ = std::move(*dims);
   compiled->family_ = std::make_unique<ShapeFamily>(std::move(*family));
   const ShapeFamily& f = *compiled->family_;
   if (absl::Status s = compiled->Build(function, f.lowered.function, f.lowered.plan, &f.dims); !s.ok()) return s;

@@ -35,7 +35,8 @@ class CompiledFunction {
   static absl::StatusOr<std::unique_ptr<CompiledFunction>> Compile(
       const ir::Function& function, std::span<const ir::TensorType> param_types);
   // Compiles the shape family around a call with `param_types`.
-  // FailedPrecondition when there is none (DeriveShapeFamily), Unimplemented
+  // FailedPrecondition when there is none (DeriveShapeFamily) or it does
+  // not hold at `param_types` themselves (MatchShapeFamily), Unimplemented
   // when codegen cannot read some size at run time; the caller then
   // compiles per shape. `function` must outlive the result (Accepts lowers
   // it again).
@@ -46,6 +47,9 @@ class CompiledFunction {
   // The run-time dims a call with `param_types` passes (empty for a single
   // shape), or nullopt if this code does not run such a call exactly.
   std::optional<std::vector<int64_t>> Accepts(std::span<const ir::TensorType> param_types) const;
+  // The run-time dims of the call it was compiled for (empty for a single
+  // shape): Accepts of that call's types, without lowering again.
+  const std::vector<int64_t>& compiled_dims() const { return compiled_dims_; }
   // The result types of a call with run-time dims `dims`.
   std::vector<ir::TensorType> ResultTypes(std::span<const int64_t> dims) const;
 
@@ -73,6 +77,7 @@ class CompiledFunction {
   std::unique_ptr<ir::Module> module_;     // a single shape's lowering
   std::unique_ptr<ShapeFamily> family_;    // or a family's
   const ir::Function* source_ = nullptr;   // the function compiled (a family re-lowers it)
+  std::vector<int64_t> compiled_dims_;
   const ir::Function* specialized_ = nullptr;
   std::vector<std::string> variables_;
   int fusions_ = 0;

@@ -112,6 +112,10 @@ bool DimTable::SameShape(const ir::Value* a, const ir::Value* b) const {
   return a->shape().rank() == b->shape().rank() && Dims(a) == Dims(b);
 }
 
+bool SameShape(const DimTable* dims, const ir::Value* a, const ir::Value* b) {
+  return dims != nullptr ? dims->SameShape(a, b) : a->shape() == b->shape();
+}
+
 // ---- DimEmitter ----
 
 DimEmitter::DimEmitter(llvm::IRBuilder<>& b, const DimTable* table, llvm::Value* symbols)
@@ -151,12 +155,5 @@ std::vector<llvm::Value*> DimEmitter::Dims(llvm::IRBuilder<>& b, const ir::Value
   return dims;
 }
 
-llvm::Value* DimEmitter::NumElements(llvm::IRBuilder<>& b, const ir::Value* v) const {
-  return Emit(b, AffineElements(v));
-}
-
-llvm::Value* DimEmitter::ByteSize(llvm::IRBuilder<>& b, const ir::Value* v) const {
-  return Emit(b, AffineElements(v) * ir::DTypeSize(v->dtype()));
-}
 
 }  // namespace graphc::codegen

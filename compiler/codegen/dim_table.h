@@ -72,6 +72,10 @@ class DimTable {
   absl::flat_hash_map<const ir::Value*, Entry> dims_;
 };
 
+// a and b have the same shape at every size: by `dims` when given, else
+// their static shapes.
+bool SameShape(const DimTable* dims, const ir::Value* a, const ir::Value* b);
+
 // Emits dims as i64 values at a builder's insertion point. `symbols` is an
 // i64 array holding the symbols' values (a kernel's `dims` argument, the
 // entry's frame->dims); it is loaded once, where the emitter is made (the
@@ -82,15 +86,9 @@ class DimEmitter {
   DimEmitter() = default;
   DimEmitter(llvm::IRBuilder<>& b, const DimTable* table, llvm::Value* symbols);
 
-  const DimTable* table() const { return table_; }
-  bool IsDynamic(const ir::Value* v) const { return table_ != nullptr && table_->IsDynamic(v); }
-
   llvm::Value* Emit(llvm::IRBuilder<>& b, const AffineDim& a) const;
   llvm::Value* Dim(llvm::IRBuilder<>& b, const ir::Value* v, int64_t d) const;
   std::vector<llvm::Value*> Dims(llvm::IRBuilder<>& b, const ir::Value* v) const;
-  llvm::Value* NumElements(llvm::IRBuilder<>& b, const ir::Value* v) const;
-  // v's bytes: NumElements times the dtype's size.
-  llvm::Value* ByteSize(llvm::IRBuilder<>& b, const ir::Value* v) const;
 
   AffineDim AffineDimOf(const ir::Value* v, int64_t d) const;
   AffineDim AffineElements(const ir::Value* v) const;

@@ -117,8 +117,7 @@ class FunctionEmitter {
   AffineDim Elements(const ir::Value* v) const { return dim_values_.AffineElements(v); }
   AffineDim Bytes(const ir::Value* v) const { return Elements(v) * ir::DTypeSize(v->dtype()); }
   bool SameType(const ir::Value* a, const ir::Value* b) const {
-    if (a->dtype() != b->dtype()) return false;
-    return dims_ != nullptr ? dims_->SameShape(a, b) : a->shape() == b->shape();
+    return a->dtype() == b->dtype() && SameShape(dims_, a, b);
   }
 
   llvm::Value* VariableAddress(const std::string& name) { return LoadPointer(kVariables, variable_index_.at(name)); }

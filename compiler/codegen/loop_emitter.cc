@@ -41,8 +41,8 @@ bool CanEmitLoopKernel(const ir::Op& fusion, const DimTable* dims) {
   if (fusion.name() != "fusion" || fusion.attr<std::string>("kind") != "loop") return false;
   const ir::Shape* shape = IterationShape(fusion);
   if (shape == nullptr) return false;
-  for (int i = 1; dims != nullptr && i < fusion.num_results(); ++i) {
-    if (!dims->SameShape(fusion.result(i), fusion.result(0))) return false;
+  for (int i = 1; i < fusion.num_results(); ++i) {
+    if (!SameShape(dims, fusion.result(i), fusion.result(0))) return false;
   }
   for (const auto& op : fusion.region(0).ops()) {
     if (!op->def().is_terminator && !IsPerElementOp(*op, shape->rank())) return false;
@@ -60,7 +60,6 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   }
   const ir::Region& region = fusion.region(0);
   ElementwiseLoop loop;
-  loop.shape = *IterationShape(fusion);
   loop.shape_value = fusion.result(0);
   for (int k = 0; k < region.num_arguments(); ++k) loop.inputs.push_back(region.argument(k));
   for (const auto& op : region.ops()) {
@@ -68,7 +67,7 @@ absl::StatusOr<LoopKernelInfo> EmitLoopKernel(const ir::Op& fusion, llvm::Module
   }
   for (const ir::Value* v : region.terminator()->operands()) loop.outputs.push_back(v);
   if (absl::Status s = EmitElementwiseLoop(loop, module, symbol, dims); !s.ok()) return s;
-  return LoopKernelInfo{symbol, static_cast<int>(loop.shape.rank())};
+  return LoopKernelInfo{symbol, static_cast<int>(loop.shape_value->shape().rank())};
 }
 
 namespace {
@@ -121,7 +120,7 @@ enum class Access {
 // from the kernel's `dims` argument.
 absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& module,
                                  const std::string& symbol, const DimTable* dims) {
-  const ir::Shape& shape = loop.shape;
+  const ir::Shape& shape = loop.shape_value->shape();
   if (!shape.is_static()) return absl::UnimplementedError("loop over a shape with `?` dims");
   const int num_inputs = static_cast<int>(loop.inputs.size());
   const int num_outputs = static_cast<int>(loop.outputs.size());
@@ -144,19 +143,8 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
   auto* exit = llvm::BasicBlock::Create(c, "exit", fn);
   llvm::IRBuilder<> b(entry);
   ParallelAccesses parallel(c);
-  if (dims != nullptr && loop.shape_value == nullptr) {
-    return absl::InternalError("a loop with run-time dims needs the value holding its shape");
-  }
   const DimEmitter dim_values(b, dims, fn->getArg(2));
-  // The iteration shape's dims, and input k's dim d.
-  std::vector<llvm::Value*> out_dims;
-  for (int64_t d = 0; d < rank; ++d) {
-    out_dims.push_back(dims != nullptr ? dim_values.Dim(b, loop.shape_value, d) : b.getInt64(shape.dim(d)));
-  }
-  auto input_dim = [&](int k, int64_t d) -> llvm::Value* {
-    const ir::Value* v = loop.inputs[static_cast<size_t>(k)];
-    return dims != nullptr ? dim_values.Dim(b, v, d) : b.getInt64(v->shape().dim(d));
-  };
+  const std::vector<llvm::Value*> out_dims = dim_values.Dims(b, loop.shape_value);
 
   std::vector<llvm::Value*> in_ptrs, out_ptrs;
   for (int k = 0; k < num_inputs; ++k) {
@@ -180,7 +168,7 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
       access.push_back(Access::kScalar);
       continue;
     }
-    if (dims != nullptr ? dims->SameShape(input, loop.shape_value) : s == shape) {
+    if (SameShape(dims, input, loop.shape_value)) {
       access.push_back(Access::kContiguous);
       continue;
     }
@@ -189,7 +177,7 @@ absl::Status EmitElementwiseLoop(const ElementwiseLoop& loop, llvm::Module& modu
     llvm::Value* stride = b.getInt64(1);
     for (int64_t d = s.rank() - 1, o = rank - 1; d >= 0; --d, --o) {
       if (s.dim(d) != 1) st[static_cast<size_t>(o)] = stride;  // 1 at the probe: 1 always
-      stride = b.CreateMul(stride, input_dim(k, d));
+      stride = b.CreateMul(stride, dim_values.Dim(b, input, d));
     }
     access.push_back(rank > 0 && st.back() != nullptr ? Access::kRow : Access::kColumn);
   }

@@ -40,8 +40,8 @@ struct ElementwiseLoop {
   std::vector<const ir::Value*> inputs;
   std::vector<const ir::Op*> ops;
   std::vector<const ir::Value*> outputs;
-  ir::Shape shape;
-  // The value whose dims are the iteration shape's: needed with a DimTable.
+  // The value whose shape is the iteration shape (its dims are read
+  // through the DimTable when there is one).
   const ir::Value* shape_value = nullptr;
 };
 

@@ -49,11 +49,8 @@ std::optional<MatmulFusion> AnalyzeMatmulFusion(const ir::Op& fusion, const DimT
   // The epilogue iterates over the product's elements, so every result must
   // have the product's shape.
   for (int r = 0; r < fusion.num_results(); ++r) {
-    const bool same = dims != nullptr ? dims->SameShape(fusion.result(r), product)
-                                      : fusion.result(r)->shape() == product->shape();
-    if (!same) return std::nullopt;
+    if (!SameShape(dims, fusion.result(r), product)) return std::nullopt;
   }
-  plan.epilogue.shape = product->shape();
   plan.epilogue.shape_value = product;
   plan.epilogue.inputs.push_back(product);
   plan.epilogue_sources.push_back(MatmulSource{MatmulSource::Kind::kProduct, 0, {}});

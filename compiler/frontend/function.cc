@@ -100,14 +100,14 @@ absl::StatusOr<ConcreteFunctionImpl::Compiled*> ConcreteFunctionImpl::CompiledFo
   bool has_dynamic_dims = false;
   for (int i = 0; i < num_inputs; ++i) has_dynamic_dims |= !function->param(i)->shape().is_static();
   absl::StatusOr<std::unique_ptr<codegen::CompiledFunction>> code =
-      absl::FailedPreconditionError("no `?` dims");
-  if (has_dynamic_dims) code = codegen::CompiledFunction::CompileFamily(*function, param_types);
-  if (!code.ok() && (absl::IsFailedPrecondition(code.status()) || absl::IsUnimplemented(code.status()))) {
+      has_dynamic_dims ? codegen::CompiledFunction::CompileFamily(*function, param_types)
+                       : codegen::CompiledFunction::Compile(*function, param_types);
+  if (has_dynamic_dims && (absl::IsFailedPrecondition(code.status()) || absl::IsUnimplemented(code.status()))) {
     code = codegen::CompiledFunction::Compile(*function, param_types);
   }
   if (code.ok()) {
     entry->code = std::move(*code);
-    entry->dims = *entry->code->Accepts(param_types);
+    entry->dims = entry->code->compiled_dims();
     entry->result_types = entry->code->ResultTypes(entry->dims);
     for (const std::string& name : entry->code->variables()) {
       VariableState* state = nullptr;

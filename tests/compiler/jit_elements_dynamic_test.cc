@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/compiled_function.h"
 #include "compiler/codegen/dim_table.h"
 #include "compiler/codegen/element_emitter.h"
 #include "compiler/codegen/jit.h"
@@ -35,15 +36,6 @@ namespace {
 // The batch the fusions are specialized at: no static dim in the tests is
 // this size, so a dim of this size is the batch.
 constexpr int64_t kProbe = 37;
-
-codegen::Jit& SharedJit() {
-  static codegen::Jit* jit = [] {
-    absl::StatusOr<std::unique_ptr<codegen::Jit>> j = codegen::Jit::Create();
-    EXPECT_TRUE(j.ok()) << j.status();
-    return j->release();
-  }();
-  return *jit;
-}
 
 // `type` with every `?` dim set to `batch`.
 ir::TensorType AtBatch(const ir::TensorType& type, int64_t batch) {
@@ -130,10 +122,12 @@ absl::StatusOr<CompiledKernels> Compile(const ir::Op& fusion, const codegen::Dim
   auto module = std::make_unique<llvm::Module>("dynamic", *context);
   absl::StatusOr<codegen::ElementsKernels> info = codegen::EmitByElements(fusion, *module, prefix, &table);
   if (!info.ok()) return info.status();
-  if (absl::Status s = SharedJit().AddModule(std::move(module), std::move(context)); !s.ok()) return s;
+  absl::StatusOr<codegen::Jit*> jit = codegen::ProcessJit();
+  if (!jit.ok()) return jit.status();
+  if (absl::Status s = (*jit)->AddModule(std::move(module), std::move(context)); !s.ok()) return s;
   CompiledKernels k{std::move(*info), {}, {}};
   auto lookup = [&](const std::string& symbol, std::vector<graphc_loop_kernel>* into) -> absl::Status {
-    absl::StatusOr<void*> address = SharedJit().Lookup(symbol);
+    absl::StatusOr<void*> address = (*jit)->Lookup(symbol);
     if (!address.ok()) return address.status();
     into->push_back(reinterpret_cast<graphc_loop_kernel>(*address));
     return absl::OkStatus();
