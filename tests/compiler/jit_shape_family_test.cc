@@ -170,6 +170,22 @@ TEST(JitShapeFamily, RunRejectsShapesTheExecutableDoesNotServe) {
   EXPECT_TRUE((*got)[0].BitwiseEquals((*want)[0]));
 }
 
+// x[:10] has 10 rows at every (large) probe but 5 at batch 5: the fit
+// looks affine and is wrong there, so no family is compiled for that call.
+TEST(JitShapeFamily, NoFamilyWhereTheFitDoesNotHoldAtTheCall) {
+  std::unique_ptr<ir::Module> m = Parse(R"(
+func @head(%x: f32[?,3]) -> (f32[?,3]) {
+  %0 = strided_slice %x {begin = [0, 0], end = [10, 0], end_mask = 2, strides = [1, 1]} : f32[?,3]
+  return %0
+}
+)");
+  const ir::Function& f = *m->FindFunction("head");
+  const std::vector<ir::TensorType> call = {{ir::DType::kF32, ir::Shape({5, 3})}};
+  ASSERT_TRUE(codegen::DeriveShapeFamily(f, call).ok());
+  absl::StatusOr<std::unique_ptr<codegen::CompiledFunction>> compiled = codegen::CompiledFunction::CompileFamily(f, call);
+  EXPECT_EQ(compiled.status().message(), "@head's shape family does not hold at the shapes of the call");
+}
+
 TEST(JitShapeFamily, NoFamilyWithoutSymbolsOrWithNonAffineSizes) {
   std::unique_ptr<ir::Module> m = Parse(R"(
 func @flat(%x: f32[?,?]) -> (f32[?]) {
